@@ -1,6 +1,8 @@
+using Hopfield.Cli.Infrastructure;
+
 namespace Hopfield.Cli;
 
 internal static class Program
 {
-    private static int Main(string[] args) => args.Length >= 0 ? 0 : 1;
+    private static int Main(string[] args) => CliApp.Run(args, Console.Out, Console.Error);
 }

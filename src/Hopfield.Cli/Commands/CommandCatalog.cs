@@ -1,0 +1,13 @@
+using System.CommandLine;
+using Hopfield.Cli.Infrastructure;
+
+namespace Hopfield.Cli.Commands;
+
+/// <summary>Every top-level verb of the tool.</summary>
+internal static class CommandCatalog
+{
+    public static IEnumerable<Command> All(CliIO io)
+    {
+        yield return DemoCommand.Build(io);
+    }
+}
