@@ -277,4 +277,35 @@ public class OnnxSessionTests
         Assert.Throws<ObjectDisposedException>(() => session.Run(new Dictionary<string, OnnxTensor> { ["x"] = input }));
         Assert.Equal("x", session.Inputs[0].Name); // metadata stays readable
     }
+
+    [Fact]
+    public void DisposeWhileRunning_EachRunSucceedsOrThrowsObjectDisposed()
+    {
+        const int count = 40, dim = 32;
+        var session = OnnxSession.FromBytes(OnnxExport.ModernHopfield(TestModels.Random(count * dim, 51), count, dim, 1f));
+        var input = new OnnxTensor(TestModels.Random(8 * dim, 52), 8, dim);
+        float[] expected = session.Run(input).ToArray();
+        int ok = 0, disposed = 0;
+        var workers = Enumerable.Range(0, 4).Select(_ => new Thread(() =>
+        {
+            for (int k = 0; k < 200; k++)
+            {
+                try
+                {
+                    Assert.Equal(expected, session.Run(input).ToArray());
+                    Interlocked.Increment(ref ok);
+                }
+                catch (ObjectDisposedException)
+                {
+                    Interlocked.Increment(ref disposed);
+                }
+            }
+        })).ToList();
+        workers.ForEach(w => w.Start());
+        Thread.Sleep(20);
+        session.Dispose();
+        workers.ForEach(w => w.Join());
+        Assert.Equal(800, ok + disposed);
+        Assert.Throws<ObjectDisposedException>(() => session.Run(input));
+    }
 }
