@@ -1,0 +1,284 @@
+using System.Buffers.Binary;
+using System.Runtime.InteropServices;
+using Hopfield.ML.Onnx.Runtime;
+
+namespace Hopfield.ML.Onnx.Export;
+
+/// <summary>A tensor dimension in a graph input or output: a fixed size or a named (dynamic) parameter.</summary>
+internal readonly record struct OnnxDim(long Value, string? Param)
+{
+    public static implicit operator OnnxDim(long value) => new(value, null);
+
+    public static implicit operator OnnxDim(int value) => new(value, null);
+
+    public static implicit operator OnnxDim(string param) => new(-1, param);
+}
+
+/// <summary>A node attribute of type int, float, ints or string.</summary>
+internal sealed class OnnxAttribute
+{
+    // AttributeProto.AttributeType
+    private const int TypeFloat = 1;
+    private const int TypeInt = 2;
+    private const int TypeString = 3;
+    private const int TypeInts = 7;
+
+    private readonly int _type;
+    private readonly long _int;
+    private readonly float _float;
+    private readonly long[]? _ints;
+    private readonly string? _string;
+
+    private OnnxAttribute(string name, int type, long i = 0, float f = 0, long[]? ints = null, string? s = null)
+    {
+        Name = name;
+        _type = type;
+        _int = i;
+        _float = f;
+        _ints = ints;
+        _string = s;
+    }
+
+    public string Name { get; }
+
+    public static OnnxAttribute Int(string name, long value) => new(name, TypeInt, i: value);
+
+    public static OnnxAttribute Float(string name, float value) => new(name, TypeFloat, f: value);
+
+    public static OnnxAttribute Ints(string name, params long[] values) => new(name, TypeInts, ints: (long[])values.Clone());
+
+    public static OnnxAttribute String(string name, string value) => new(name, TypeString, s: value);
+
+    /// <summary>Writes an AttributeProto: name = 1, f = 2, i = 3, s = 4, ints = 8, type = 20.</summary>
+    internal void WriteTo(ProtoWriter w)
+    {
+        w.WriteString(1, Name);
+        switch (_type)
+        {
+            case TypeFloat:
+                w.WriteFloat(2, _float);
+                break;
+            case TypeInt:
+                w.WriteInt64(3, _int);
+                break;
+            case TypeString:
+                w.WriteString(4, _string!);
+                break;
+            case TypeInts:
+                foreach (long v in _ints!)
+                {
+                    w.WriteInt64(8, v);
+                }
+
+                break;
+        }
+
+        w.WriteInt64(20, _type);
+    }
+}
+
+/// <summary>
+/// Builds an ONNX <c>ModelProto</c> (IR version 8, default-domain opset 17) directly in protobuf wire format:
+/// float initializers, float graph inputs and outputs (dynamic dimensions by name) and nodes with attributes.
+/// Field numbers follow onnx.proto.
+/// </summary>
+internal sealed class OnnxModelBuilder
+{
+    internal const long IrVersion = 8;
+    internal const long DefaultOpset = 17;
+
+    private readonly List<ProtoWriter> _nodes = [];
+    private readonly List<ProtoWriter> _initializers = [];
+    private readonly List<ProtoWriter> _inputs = [];
+    private readonly List<ProtoWriter> _outputs = [];
+    private readonly HashSet<string> _names = new(StringComparer.Ordinal);
+    private readonly string _graphName;
+    private readonly long _opset;
+    private int _nodeCounter;
+
+    public OnnxModelBuilder(string graphName = "graph", long opset = DefaultOpset)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(graphName);
+        ArgumentOutOfRangeException.ThrowIfLessThan(opset, 1);
+        _graphName = graphName;
+        _opset = opset;
+    }
+
+    public string ProducerName { get; set; } = "Hopfield.ML";
+
+    public string? DocString { get; set; }
+
+    /// <summary>Adds a float graph input.</summary>
+    public OnnxModelBuilder AddInput(string name, params OnnxDim[] shape)
+    {
+        Declare(name);
+        _inputs.Add(ValueInfo(name, OnnxElementType.Float, shape));
+        return this;
+    }
+
+    /// <summary>Adds a float graph output.</summary>
+    public OnnxModelBuilder AddOutput(string name, params OnnxDim[] shape)
+    {
+        _outputs.Add(ValueInfo(name, OnnxElementType.Float, shape));
+        return this;
+    }
+
+    /// <summary>Adds a float initializer (a constant tensor stored in the model as raw little-endian data).</summary>
+    public OnnxModelBuilder AddInitializer(string name, ReadOnlySpan<float> values, params long[] dims)
+    {
+        ArgumentNullException.ThrowIfNull(dims);
+        long count = OnnxTensor.ElementCount(dims, nameof(dims));
+        if (count != values.Length)
+        {
+            throw new ArgumentException($"Initializer '{name}' has {values.Length} values but shape {OnnxTensor.FormatShape(dims)} needs {count}.", nameof(values));
+        }
+
+        Declare(name);
+        var t = new ProtoWriter();
+        foreach (long d in dims)
+        {
+            t.WriteInt64(1, d); // dims
+        }
+
+        t.WriteInt64(2, (long)OnnxElementType.Float); // data_type
+        t.WriteString(8, name); // name
+        if (BitConverter.IsLittleEndian)
+        {
+            t.WriteBytes(9, MemoryMarshal.AsBytes(values)); // raw_data
+        }
+        else
+        {
+            byte[] raw = new byte[values.Length * sizeof(float)];
+            for (int i = 0; i < values.Length; i++)
+            {
+                BinaryPrimitives.WriteSingleLittleEndian(raw.AsSpan(i * 4), values[i]);
+            }
+
+            t.WriteBytes(9, raw);
+        }
+
+        _initializers.Add(t);
+        return this;
+    }
+
+    /// <summary>Adds a node of the default (ai.onnx) domain.</summary>
+    public OnnxModelBuilder AddNode(string opType, string[] inputs, string[] outputs, params OnnxAttribute[] attributes)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(opType);
+        ArgumentNullException.ThrowIfNull(inputs);
+        ArgumentNullException.ThrowIfNull(outputs);
+        foreach (string o in outputs)
+        {
+            Declare(o);
+        }
+
+        var n = new ProtoWriter();
+        foreach (string i in inputs)
+        {
+            n.WriteString(1, i); // input
+        }
+
+        foreach (string o in outputs)
+        {
+            n.WriteString(2, o); // output
+        }
+
+        n.WriteString(3, $"{opType}_{_nodeCounter++}"); // name
+        n.WriteString(4, opType); // op_type
+        foreach (var a in attributes)
+        {
+            n.WriteMessage(5, a.WriteTo); // attribute
+        }
+
+        _nodes.Add(n);
+        return this;
+    }
+
+    /// <summary>Serialises the model.</summary>
+    public byte[] Build()
+    {
+        if (_outputs.Count == 0)
+        {
+            throw new InvalidOperationException("The graph has no outputs.");
+        }
+
+        var graph = new ProtoWriter();
+        foreach (var n in _nodes)
+        {
+            graph.WriteMessage(1, n); // node
+        }
+
+        graph.WriteString(2, _graphName); // name
+        foreach (var t in _initializers)
+        {
+            graph.WriteMessage(5, t); // initializer
+        }
+
+        if (DocString is not null)
+        {
+            graph.WriteString(10, DocString); // doc_string
+        }
+
+        foreach (var i in _inputs)
+        {
+            graph.WriteMessage(11, i); // input
+        }
+
+        foreach (var o in _outputs)
+        {
+            graph.WriteMessage(12, o); // output
+        }
+
+        var model = new ProtoWriter();
+        model.WriteInt64(1, IrVersion); // ir_version
+        model.WriteString(2, ProducerName); // producer_name
+        model.WriteString(3, typeof(OnnxModelBuilder).Assembly.GetName().Version?.ToString(3) ?? "0.0.0"); // producer_version
+        model.WriteMessage(7, graph); // graph
+        model.WriteMessage(8, op => // opset_import: domain = 1 (empty = ai.onnx), version = 2
+        {
+            op.WriteString(1, string.Empty);
+            op.WriteInt64(2, _opset);
+        });
+        return model.ToArray();
+    }
+
+    private void Declare(string name)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        if (!_names.Add(name))
+        {
+            throw new ArgumentException($"The name '{name}' is already defined in the graph.", nameof(name));
+        }
+    }
+
+    /// <summary>ValueInfoProto { name = 1, type = 2 { tensor_type = 1 { elem_type = 1, shape = 2 { dim = 1 { dim_value = 1 | dim_param = 2 } } } } }.</summary>
+    private static ProtoWriter ValueInfo(string name, OnnxElementType type, OnnxDim[] shape)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        ArgumentNullException.ThrowIfNull(shape);
+        var v = new ProtoWriter();
+        v.WriteString(1, name);
+        v.WriteMessage(2, typeProto => typeProto.WriteMessage(1, tensor =>
+        {
+            tensor.WriteInt64(1, (long)type);
+            tensor.WriteMessage(2, shapeProto =>
+            {
+                foreach (var d in shape)
+                {
+                    shapeProto.WriteMessage(1, dim =>
+                    {
+                        if (d.Param is not null)
+                        {
+                            dim.WriteString(2, d.Param);
+                        }
+                        else
+                        {
+                            dim.WriteInt64(1, d.Value);
+                        }
+                    });
+                }
+            });
+        }));
+        return v;
+    }
+}
