@@ -457,7 +457,20 @@ public sealed class MulticlassPredictionTransformer : ITransformer, ILoadableSta
         var scores = new float[(long)n * k];
         var predicted = new int[n];
         const int chunk = 256;
-        Parallel.For(0, (n + chunk - 1) / chunk, ch =>
+        int chunks = (n + chunk - 1) / chunk;
+        if (chunks <= 1)
+        {
+            ScoreRows(0);
+        }
+        else
+        {
+            Parallel.For(0, chunks, ScoreRows);
+        }
+
+        return input.WithColumn(DataColumn.CreateVector(ScoreColumnName, scores, k))
+            .WithColumn(DataColumn.CreateKey(PredictedLabelColumnName, predicted, k));
+
+        void ScoreRows(int ch)
         {
             int end = Math.Min(n, (ch + 1) * chunk);
             for (int r = ch * chunk; r < end; r++)
@@ -466,10 +479,7 @@ public sealed class MulticlassPredictionTransformer : ITransformer, ILoadableSta
                 Probabilities(features.AsSpan(r * d, d), _weights, _bias, p, 0);
                 predicted[r] = TensorPrimitives.IndexOfMax(p);
             }
-        });
-
-        return input.WithColumn(DataColumn.CreateVector(ScoreColumnName, scores, k))
-            .WithColumn(DataColumn.CreateKey(PredictedLabelColumnName, predicted, k));
+        }
     }
 
     /// <inheritdoc />
