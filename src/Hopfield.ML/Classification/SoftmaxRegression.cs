@@ -306,7 +306,7 @@ public sealed class SoftmaxRegressionTrainer : IEstimator<MulticlassPredictionTr
     }
 
     /// <summary>The objective over the parameters θ = [W (k × d, row-major), b (k)].</summary>
-    private sealed class Problem(float[] x, int[] y, int d, int k, float l2)
+    internal sealed class Problem(float[] x, int[] y, int d, int k, float l2)
     {
         public int ParameterCount => (k * d) + k;
 
