@@ -42,6 +42,17 @@ public sealed class ModelOperationsCatalog
         }
     }
 
+    /// <summary>Saves a fitted model without an input schema (see <see cref="Save(ITransformer, DataSchema?, string)"/>).</summary>
+    /// <param name="model">The fitted model.</param>
+    /// <param name="filePath">The destination file.</param>
+    public void Save(ITransformer model, string filePath) => Save(model, null, filePath);
+
+    /// <summary>Loads a model, ignoring any stored input schema.</summary>
+    /// <param name="filePath">The model file.</param>
+    /// <returns>The model.</returns>
+    /// <exception cref="InvalidDataException">The file is of another format or version, truncated, corrupted, or names an unknown stage.</exception>
+    public ITransformer Load(string filePath) => Load(filePath, out _);
+
     /// <summary>Saves a fitted model to a stream in the model file format.</summary>
     /// <param name="model">The fitted model.</param>
     /// <param name="inputSchema">The schema the model expects; may be <see langword="null"/>.</param>

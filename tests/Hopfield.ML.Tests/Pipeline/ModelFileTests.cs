@@ -213,6 +213,21 @@ public sealed class ModelFileTests : IDisposable
         Assert.Contains("stage 'ScalePixels': missing parameter 'scale'", ex3.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData(1f / 255f, 0f)]
+    [InlineData(float.Epsilon, -0.1f)]
+    [InlineData(float.MaxValue, 3.4028235E+38f)]
+    [InlineData(-1e-30f, 123456.79f)]
+    public void FloatParametersRoundTripExactly(float scale, float offset)
+    {
+        var ctx = new HopfieldContext(seed: 1);
+        string path = PathOf("p.hopfield");
+        ctx.Model.Save(new ScalePixelsTransformer("Y", "X", scale, offset), path);
+        var loaded = Assert.IsType<ScalePixelsTransformer>(ctx.Model.Load(path));
+        Assert.Equal(BitConverter.SingleToInt32Bits(scale), BitConverter.SingleToInt32Bits(loaded.Scale));
+        Assert.Equal(BitConverter.SingleToInt32Bits(offset), BitConverter.SingleToInt32Bits(loaded.Offset));
+    }
+
     [Fact]
     public void UnsaveableStageIsNamed()
     {
