@@ -123,14 +123,15 @@ internal static class ModelFile
         JsonObject manifest;
         try
         {
-            manifest = JsonNode.Parse(span.Slice(HeaderSize, (int)m)) as JsonObject ?? throw new InvalidDataException("not an object");
+            manifest = JsonNode.Parse(span.Slice(HeaderSize, (int)m)) as JsonObject
+                ?? throw new InvalidDataException($"Model file '{fileName}' has a manifest that is not a JSON object.");
         }
         catch (JsonException e)
         {
             throw new InvalidDataException($"Model file '{fileName}' has a malformed manifest: {e.Message}", e);
         }
 
-        string? format = (manifest["format"] as JsonValue)?.GetValue<string>();
+        string? format = manifest["format"] is JsonValue fv && fv.GetValueKind() == JsonValueKind.String ? fv.GetValue<string>() : null;
         if (format != FormatName)
         {
             throw new InvalidDataException($"Model file '{fileName}' declares format '{format}', expected '{FormatName}'.");

@@ -51,7 +51,14 @@ public static class ModelStageRegistry
             throw context.Error($"layout version {context.StageVersion} is not supported; this library reads versions 1 to {entry.Version}");
         }
 
-        return entry.Load(context);
+        try
+        {
+            return entry.Load(context);
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException or FormatException or OverflowException or IndexOutOfRangeException)
+        {
+            throw new InvalidDataException($"Model file '{context.FileName}', stage '{context.StageType}': {e.Message}", e);
+        }
     }
 
     private static bool TryGet(string name, out Entry entry)

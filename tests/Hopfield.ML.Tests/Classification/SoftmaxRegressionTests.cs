@@ -72,6 +72,29 @@ public class SoftmaxRegressionTests
     }
 
     [Fact]
+    public void EarlyStoppingStopsPatienceIterationsAfterTheBestValidationLoss()
+    {
+        // Pure noise: 80 rows, 40 random features, random labels. Training loss falls, held-out loss soon rises.
+        var rng = new Random(6);
+        var x = Enumerable.Range(0, 80 * 40).Select(_ => (float)PipelineTestData.Gaussian(rng)).ToArray();
+        var y = Enumerable.Range(0, 80).Select(_ => rng.Next(3)).ToArray();
+        var ctx = new HopfieldContext(seed: 2);
+        var data = ctx.Data.FromArrays("Features", x, 40, "Label", y, 3);
+        const int patience = 4;
+        var model = ctx.Classifiers.SoftmaxRegression(new SoftmaxRegressionTrainer.Options
+        {
+            L2Regularization = 0, ValidationFraction = 0.3, EarlyStoppingPatience = patience, MaxIterations = 500, Tolerance = 0,
+        }).Fit(data);
+
+        var validation = model.ValidationLoss;
+        Assert.Equal(model.TrainingLoss.Count, validation.Count);
+        Assert.True(validation.Count < 501, "early stopping never triggered");
+        int best = Enumerable.Range(0, validation.Count).MinBy(i => validation[i]);
+        Assert.Equal(validation.Count - 1 - patience, best);
+        Assert.True(model.TrainingLoss[^1] < model.TrainingLoss[best]);
+    }
+
+    [Fact]
     public void InvalidOptionsAndDataAreRejected()
     {
         var ctx = new HopfieldContext(seed: 1);

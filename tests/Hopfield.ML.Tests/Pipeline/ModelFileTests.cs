@@ -208,6 +208,15 @@ public sealed class ModelFileTests : IDisposable
         Assert.Contains("layout version 9 is not supported", ex2.Message, StringComparison.Ordinal);
 
         ctx.Model.Save(stage, null, path);
+        Rewrite(path, m => m.Replace("\"offset\": 0", "\"offset\": \"zero\"", StringComparison.Ordinal));
+        var ex4 = Assert.Throws<InvalidDataException>(() => ctx.Model.Load(path, out _));
+        Assert.Contains("stage 'ScalePixels': parameter 'offset' has the wrong type", ex4.Message, StringComparison.Ordinal);
+
+        ctx.Model.Save(stage, null, path);
+        Rewrite(path, m => m.Replace("\"format\": \"Hopfield.ML.Model\"", "\"format\": 7", StringComparison.Ordinal));
+        Assert.Contains("declares format", Assert.Throws<InvalidDataException>(() => ctx.Model.Load(path, out _)).Message, StringComparison.Ordinal);
+
+        ctx.Model.Save(stage, null, path);
         Rewrite(path, m => m.Replace("\"scale\":", "\"scaleX\":", StringComparison.Ordinal));
         var ex3 = Assert.Throws<InvalidDataException>(() => ctx.Model.Load(path, out _));
         Assert.Contains("stage 'ScalePixels': missing parameter 'scale'", ex3.Message, StringComparison.Ordinal);
