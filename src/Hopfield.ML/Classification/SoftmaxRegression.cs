@@ -19,12 +19,12 @@ public sealed class SoftmaxRegressionTrainer : IEstimator<MulticlassPredictionTr
     {
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
-        _options = options;
+        _options = options.Clone();
         _seed = options.Seed ?? context.NextSeed();
     }
 
-    /// <summary>The trainer's options (a copy is not made; do not change them after creating the trainer).</summary>
-    public Options TrainerOptions => _options;
+    /// <summary>A copy of the trainer's options.</summary>
+    public Options TrainerOptions => _options.Clone();
 
     /// <inheritdoc />
     public DataSchema GetOutputSchema(DataSchema inputSchema)
@@ -244,6 +244,8 @@ public sealed class SoftmaxRegressionTrainer : IEstimator<MulticlassPredictionTr
 
         /// <summary>The seed of the validation split; the context's next seed when <see langword="null"/>.</summary>
         public int? Seed { get; set; }
+
+        internal Options Clone() => (Options)MemberwiseClone();
 
         internal void Validate()
         {

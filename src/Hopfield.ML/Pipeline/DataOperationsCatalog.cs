@@ -12,6 +12,7 @@ public sealed class DataOperationsCatalog
     /// <summary>
     /// Loads objects into a data set, one column per public property: <c>float[]</c> (sized by <see cref="VectorSizeAttribute"/>,
     /// else by the first row) → vector, <c>float</c> → scalar, <c>int</c>/<c>uint</c> → key, <c>string</c> → text.
+    /// Keys are zero-based class indices for both <c>int</c> and <c>uint</c> (unlike ML.NET, where a <c>uint</c> key 0 means missing).
     /// </summary>
     /// <typeparam name="TRow">The row type.</typeparam>
     /// <param name="data">The rows (enumerated once).</param>
