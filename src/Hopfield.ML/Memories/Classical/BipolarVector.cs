@@ -1,3 +1,5 @@
+using System.Runtime.Intrinsics;
+
 namespace Hopfield.ML.Memories;
 
 /// <summary>Helpers for bipolar (±1) state vectors: conversion, validation, overlap, random patterns and corruption.</summary>
@@ -156,7 +158,22 @@ public static class BipolarVector
                 $"{paramName} has length {values.Length}; expected {expectedLength} (one ±1 value per neuron).", paramName);
         }
 
-        for (int i = 0; i < values.Length; i++)
+        int start = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            var plus = Vector256<sbyte>.One;
+            var minus = Vector256<sbyte>.AllBitsSet;
+            for (; start + 32 <= values.Length; start += 32)
+            {
+                var v = Vector256.Create(values.Slice(start, 32));
+                if (!Vector256.EqualsAll(Vector256.Equals(v, plus) | Vector256.Equals(v, minus), Vector256<sbyte>.AllBitsSet))
+                {
+                    break; // the scalar loop below names the offending index
+                }
+            }
+        }
+
+        for (int i = start; i < values.Length; i++)
         {
             sbyte v = values[i];
             if (v != 1 && v != -1)

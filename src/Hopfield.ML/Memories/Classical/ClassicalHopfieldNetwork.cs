@@ -357,6 +357,7 @@ public sealed class ClassicalHopfieldNetwork
         private readonly ulong[] _packed;
         private readonly int[] _m;
         private readonly int[] _acc;
+        private ulong[]? _transposed;
 
         public HebbianDynamics(PackedPatterns patterns)
         {
@@ -398,20 +399,13 @@ public sealed class ClassicalHopfieldNetwork
 
         public int SynchronousStep(ReadOnlySpan<sbyte> state, Span<sbyte> next)
         {
+            // s_i' = +1 iff 2·acc_i − M − P·s_i > 0, or = 0 with s_i = +1 (a zero field keeps the state):
+            // s_i = +1: acc_i ≥ ⌈(M + P)/2⌉;  s_i = −1: acc_i ≥ ⌊(M − P)/2⌋ + 1.
             long total = ComputeSelected(state);
             long p = _x.Count;
-            int changed = 0;
-            var acc = _acc;
-            for (int i = 0; i < next.Length; i++)
-            {
-                sbyte s = state[i];
-                long h = (2L * acc[i]) - total - (p * s);
-                sbyte v = h > 0 ? (sbyte)1 : h < 0 ? (sbyte)-1 : s;
-                next[i] = v;
-                changed += v != s ? 1 : 0;
-            }
-
-            return changed;
+            int thresholdPlus = (int)((total + p + 1) >> 1);
+            int thresholdMinus = (int)(((total - p) >> 1) + 1);
+            return BitFieldKernels.ThresholdUpdate(_acc, state, next, thresholdPlus, thresholdMinus);
         }
 
         public int AsynchronousSweep(Span<sbyte> state, ReadOnlySpan<int> order)
@@ -420,29 +414,32 @@ public sealed class ClassicalHopfieldNetwork
             _x.Overlaps(_packed, _m);
             var m = _m;
             int p = _x.Count;
-            int words = _x.WordsPerPattern;
-            ReadOnlySpan<ulong> data = _x.Data;
+            _transposed ??= _x.Transpose();
+            ReadOnlySpan<ulong> data = _transposed;
             int flips = 0;
             foreach (int i in order)
             {
-                int word = i >> 6;
+                int start = (i >> 6) * p;
                 int bit = i & 63;
-                long h = -(long)p * state[i];
-                for (int mu = 0, o = word; mu < p; mu++, o += words)
+                sbyte s = state[i];
+                long h = -(long)p * s;
+                var bits = data.Slice(start, p);
+                for (int mu = 0; mu < bits.Length; mu++)
                 {
-                    h += ((data[o] >> bit) & 1UL) != 0 ? m[mu] : -m[mu];
+                    int sign = ((int)(bits[mu] >> bit) & 1) * 2 - 1;
+                    h += sign * m[mu];
                 }
 
-                sbyte s = state[i];
                 sbyte v = h > 0 ? (sbyte)1 : h < 0 ? (sbyte)-1 : s;
                 if (v != s)
                 {
                     state[i] = v;
                     flips++;
                     int delta = 2 * v;
-                    for (int mu = 0, o = word; mu < p; mu++, o += words)
+                    for (int mu = 0; mu < bits.Length; mu++)
                     {
-                        m[mu] += ((data[o] >> bit) & 1UL) != 0 ? delta : -delta;
+                        int sign = ((int)(bits[mu] >> bit) & 1) * 2 - 1;
+                        m[mu] += sign * delta;
                     }
                 }
             }

@@ -201,6 +201,7 @@ public sealed class DenseAssociativeMemory
         private readonly double[] _other; // ξ_μi ≠ s_i: F(m + 2) − F(m)
         private double[]? _accSame;
         private double[]? _accOther;
+        private ulong[]? _transposed;
 
         public Dynamics(DenseAssociativeMemory memory)
         {
@@ -310,22 +311,22 @@ public sealed class DenseAssociativeMemory
         public int AsynchronousSweep(Span<sbyte> state, ReadOnlySpan<int> order)
         {
             int p = _x.Count;
-            int words = _x.WordsPerPattern;
             LoadOverlaps(state);
             Differences();
-            ReadOnlySpan<ulong> data = _x.Data;
+            _transposed ??= _x.Transpose();
+            ReadOnlySpan<ulong> data = _transposed;
             var m = _m;
             int flips = 0;
             foreach (int i in order)
             {
-                int word = i >> 6;
+                var bits = data.Slice((i >> 6) * p, p);
                 int bit = i & 63;
                 sbyte s = state[i];
                 bool sPlus = s > 0;
                 double h = 0;
-                for (int mu = 0, o = word; mu < p; mu++, o += words)
+                for (int mu = 0; mu < bits.Length; mu++)
                 {
-                    bool xPlus = ((data[o] >> bit) & 1UL) != 0;
+                    bool xPlus = ((bits[mu] >> bit) & 1UL) != 0;
                     double d = xPlus == sPlus ? _same[mu] : _other[mu];
                     h += xPlus ? d : -d;
                 }
@@ -336,9 +337,9 @@ public sealed class DenseAssociativeMemory
                     state[i] = v;
                     flips++;
                     int delta = 2 * v;
-                    for (int mu = 0, o = word; mu < p; mu++, o += words)
+                    for (int mu = 0; mu < bits.Length; mu++)
                     {
-                        m[mu] += ((data[o] >> bit) & 1UL) != 0 ? delta : -delta;
+                        m[mu] += ((bits[mu] >> bit) & 1UL) != 0 ? delta : -delta;
                     }
 
                     Differences();

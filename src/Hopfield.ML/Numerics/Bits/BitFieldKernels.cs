@@ -1,3 +1,4 @@
+using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
@@ -267,6 +268,63 @@ internal static class BitFieldKernels
 
             acc[i] = sum;
         }
+    }
+
+    /// <summary>
+    /// The Hebbian sign update from integer accumulations: next[i] = +1 when acc[i] ≥ threshold(s_i), else −1, with
+    /// threshold(+1) = <paramref name="thresholdPlus"/> and threshold(−1) = <paramref name="thresholdMinus"/>.
+    /// Returns how many neurons changed.
+    /// </summary>
+    public static int ThresholdUpdate(ReadOnlySpan<int> acc, ReadOnlySpan<sbyte> state, Span<sbyte> next, int thresholdPlus, int thresholdMinus)
+    {
+        int n = state.Length;
+        if (acc.Length < n || next.Length < n)
+        {
+            throw new ArgumentException($"Threshold update needs {n} accumulators and outputs (got {acc.Length} and {next.Length}).");
+        }
+
+        int i = 0;
+        int changed = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            ref int a = ref MemoryMarshal.GetReference(acc);
+            ref sbyte s = ref MemoryMarshal.GetReference(state);
+            ref sbyte d = ref MemoryMarshal.GetReference(next);
+            var tp = Vector256.Create(thresholdPlus);
+            var tm = Vector256.Create(thresholdMinus);
+            var one = Vector256<int>.One;
+            for (; i + 32 <= n; i += 32)
+            {
+                var sv = Vector256.LoadUnsafe(ref s, (nuint)i);
+                var (s01, s23) = Vector256.Widen(sv);
+                var (s0, s1) = Vector256.Widen(s01);
+                var (s2, s3) = Vector256.Widen(s23);
+                var r0 = -(Vector256.GreaterThanOrEqual(Vector256.LoadUnsafe(ref a, (nuint)i), Vector256.ConditionalSelect(Vector256.GreaterThan(s0, Vector256<int>.Zero), tp, tm)) | one);
+                var r1 = -(Vector256.GreaterThanOrEqual(Vector256.LoadUnsafe(ref a, (nuint)(i + 8)), Vector256.ConditionalSelect(Vector256.GreaterThan(s1, Vector256<int>.Zero), tp, tm)) | one);
+                var r2 = -(Vector256.GreaterThanOrEqual(Vector256.LoadUnsafe(ref a, (nuint)(i + 16)), Vector256.ConditionalSelect(Vector256.GreaterThan(s2, Vector256<int>.Zero), tp, tm)) | one);
+                var r3 = -(Vector256.GreaterThanOrEqual(Vector256.LoadUnsafe(ref a, (nuint)(i + 24)), Vector256.ConditionalSelect(Vector256.GreaterThan(s3, Vector256<int>.Zero), tp, tm)) | one);
+                var result = Vector256.Narrow(Vector256.Narrow(r0, r1), Vector256.Narrow(r2, r3));
+                result.StoreUnsafe(ref d, (nuint)i);
+                changed += BitOperations.PopCount(~Vector256.Equals(result, sv).ExtractMostSignificantBits());
+            }
+        }
+
+        return changed + ThresholdUpdateScalar(acc[i..], state[i..], next[i..], thresholdPlus, thresholdMinus);
+    }
+
+    /// <summary>Scalar reference for <see cref="ThresholdUpdate"/>.</summary>
+    public static int ThresholdUpdateScalar(ReadOnlySpan<int> acc, ReadOnlySpan<sbyte> state, Span<sbyte> next, int thresholdPlus, int thresholdMinus)
+    {
+        int changed = 0;
+        for (int i = 0; i < state.Length; i++)
+        {
+            sbyte s = state[i];
+            sbyte v = acc[i] >= (s > 0 ? thresholdPlus : thresholdMinus) ? (sbyte)1 : (sbyte)-1;
+            next[i] = v;
+            changed += v != s ? 1 : 0;
+        }
+
+        return changed;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

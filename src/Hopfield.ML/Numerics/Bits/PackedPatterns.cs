@@ -96,6 +96,27 @@ internal sealed class PackedPatterns
         }
     }
 
+    /// <summary>
+    /// The words in neuron-block-major order, <c>t[w·Count + μ] = word w of pattern μ</c>, so that the bits of one neuron
+    /// across all patterns are contiguous (for asynchronous single-neuron updates).
+    /// </summary>
+    public ulong[] Transpose()
+    {
+        int p = Count;
+        int words = WordsPerPattern;
+        var t = new ulong[(long)p * words];
+        for (int mu = 0; mu < p; mu++)
+        {
+            var row = Row(mu);
+            for (int w = 0; w < words; w++)
+            {
+                t[((long)w * p) + mu] = row[w];
+            }
+        }
+
+        return t;
+    }
+
     /// <summary>A deep copy.</summary>
     public PackedPatterns Clone() => new(this);
 }

@@ -220,6 +220,15 @@ public class ClassicalHopfieldNetworkTests
         Assert.Contains("pattern[1] = 0", val.Message, StringComparison.Ordinal);
         Assert.Throws<ArgumentException>(() => net.Store(new sbyte[] { 1, 2, 1, 1 }));
 
+        // An invalid value deep inside a long vector (past the SIMD blocks) is found and named too.
+        var longNet = new ClassicalHopfieldNetwork(129);
+        var bad = Enumerable.Repeat((sbyte)1, 129).ToArray();
+        bad[100] = -2;
+        Assert.Contains("pattern[100] = -2", Assert.Throws<ArgumentException>(() => longNet.Store(bad)).Message, StringComparison.Ordinal);
+        bad[100] = 1;
+        bad[128] = 0;
+        Assert.Contains("pattern[128] = 0", Assert.Throws<ArgumentException>(() => longNet.Store(bad)).Message, StringComparison.Ordinal);
+
         net.Store(new sbyte[] { 1, -1, 1, -1 });
         var probe = Assert.Throws<ArgumentException>(() => net.Recall(new sbyte[] { 1, -1, 5, -1 }));
         Assert.Equal("probe", probe.ParamName);

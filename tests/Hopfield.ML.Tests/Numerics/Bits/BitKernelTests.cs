@@ -129,6 +129,45 @@ public class BitKernelTests
     }
 
     [Theory]
+    [MemberData(nameof(OddSizes))]
+    public void ThresholdUpdate_SimdEqualsScalar(int n)
+    {
+        var rng = new Random(n + 3);
+        var s = BipolarVector.Random(n, rng);
+        var acc = Enumerable.Range(0, n).Select(_ => rng.Next(-6, 7)).ToArray();
+        var fast = new sbyte[n];
+        var slow = new sbyte[n];
+        foreach (var (tp, tm) in new[] { (0, 0), (1, -1), (2, 1), (-3, 4) })
+        {
+            int a = BitFieldKernels.ThresholdUpdate(acc, s, fast, tp, tm);
+            int b = BitFieldKernels.ThresholdUpdateScalar(acc, s, slow, tp, tm);
+            Assert.Equal(slow, fast);
+            Assert.Equal(b, a);
+            Assert.Equal(Enumerable.Range(0, n).Count(i => slow[i] != s[i]), b);
+        }
+    }
+
+    [Fact]
+    public void PackedTranspose_GroupsEachNeuronsBits()
+    {
+        var store = new PackedPatterns(130);
+        var rng = new Random(2);
+        for (int mu = 0; mu < 3; mu++)
+        {
+            store.Add(BipolarVector.Random(130, rng));
+        }
+
+        var t = store.Transpose();
+        for (int w = 0; w < store.WordsPerPattern; w++)
+        {
+            for (int mu = 0; mu < 3; mu++)
+            {
+                Assert.Equal(store.Row(mu)[w], t[(w * 3) + mu]);
+            }
+        }
+    }
+
+    [Theory]
     [InlineData(1)]
     [InlineData(3)]
     [InlineData(17)]
