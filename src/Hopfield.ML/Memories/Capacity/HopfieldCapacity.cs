@@ -148,6 +148,17 @@ public static class HopfieldCapacity
         return (int)Math.Clamp(Math.Floor(load * n), 1, int.MaxValue / 2);
     }
 
+    /// <summary>Deterministic seed mixing (SplitMix64 finaliser); HashCode is randomised per process and would break reproducibility.</summary>
+    internal static int Mix(int a, int b)
+    {
+        ulong z = ((ulong)(uint)a << 32) ^ (uint)b;
+        z += 0x9E3779B97F4A7C15UL;
+        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
+        z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
+        z ^= z >> 31;
+        return (int)(z & int.MaxValue);
+    }
+
     /// <summary>One trial: its own patterns, memory and random sample stream.</summary>
     private sealed class Trial
     {
@@ -162,7 +173,7 @@ public static class HopfieldCapacity
         {
             _options = options;
             _cancel = cancel;
-            _seed = HashCode.Combine(options.Seed, trial, 0x5eed);
+            _seed = Mix(options.Seed, trial);
             _patternRandom = new Random(_seed);
             _memory = options.Model == CapacityModel.Classical
                 ? new ClassicalHopfieldNetwork(options.Neurons, options.Rule, options.MaxWeightBytes)
@@ -252,7 +263,7 @@ public static class HopfieldCapacity
         private bool Passes(int count)
         {
             var dynamics = _memory is ClassicalHopfieldNetwork c ? c.CreateDynamics() : ((DenseAssociativeMemory)_memory).CreateDynamics();
-            var random = new Random(HashCode.Combine(_seed, count));
+            var random = new Random(Mix(_seed, count));
             int sample = Math.Min(count, _options.SampleSize);
             var indices = new int[count];
             for (int i = 0; i < count; i++)

@@ -283,11 +283,12 @@ public sealed class ClassicalHopfieldNetwork
             var row = w.AsSpan((int)((long)i * n), n);
             float b = xi[i] * invN;
             float c = h[i] * invN;
-            for (int j = 0; j < row.Length; j++)
-            {
-                row[j] = (a * row[j]) + ((b - c) * xi[j]) - (b * h[j]);
-            }
 
+            // row ← a·row + (b − c)·ξ − b·h, vectorised.
+            Span<float> tmp = n <= 2048 ? stackalloc float[n] : new float[n];
+            TensorPrimitives.Multiply(xi, b - c, tmp);
+            TensorPrimitives.MultiplyAdd(h, -b, tmp, tmp);
+            TensorPrimitives.MultiplyAdd(row, a, tmp, row);
             row[i] = 0f;
         });
     }

@@ -84,6 +84,15 @@ public class HopfieldCapacityTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void SeedMixing_IsFixedAcrossProcesses()
+    {
+        // Pinned values: the mixing must not depend on per-process hash randomisation.
+        Assert.Equal(HopfieldCapacity.Mix(1, 2), HopfieldCapacity.Mix(1, 2));
+        Assert.NotEqual(HopfieldCapacity.Mix(1, 2), HopfieldCapacity.Mix(2, 1));
+        Assert.Equal(PinnedMix12, HopfieldCapacity.Mix(1, 2));
+    }
+
+    [Fact]
     public void Cancellation_IsHonoured()
     {
         using var cts = new CancellationTokenSource();
@@ -114,6 +123,8 @@ public class HopfieldCapacityTests(ITestOutputHelper output)
         Bad(new CapacityOptions { Rule = (LearningRule)7 }, "Rule");
         Assert.Throws<ArgumentNullException>(() => HopfieldCapacity.Measure(null!));
     }
+
+    private const int PinnedMix12 = 340815906;
 
     private sealed class SynchronousProgress(Action<double> report) : IProgress<double>
     {
