@@ -106,14 +106,14 @@ public static class HopfieldCapacity
             return options.Rule switch
             {
                 LearningRule.Hebbian => "Amit, Gutfreund and Sompolinsky (1985): retrieval states exist up to α_c ≈ 0.138 (final overlap ≈ 0.97 at α_c).",
-                LearningRule.Storkey => "Storkey (1997): P ≈ N / sqrt(2 ln N) patterns stable, α = 1/sqrt(2 ln N).",
+                LearningRule.Storkey => "Storkey (1997): P ≈ N / sqrt(2 ln N) patterns stable with no bit errors, α = 1/sqrt(2 ln N); the overlap criterion used here (a few wrong bits allowed) measures higher.",
                 _ => "Projection rule (Personnaz et al. 1985; Kanter and Sompolinsky 1987): any P ≤ N linearly independent patterns are fixed points, α = 1 for the fixed-point criterion used here (attraction basins shrink to zero as α → 1).",
             };
         }
 
         return options.Interaction == DenseInteraction.Exponential
             ? "Demircigil et al. (2017): exponentially many patterns, P ≈ 2^(N/2), α = 2^(N/2)/N."
-            : "Krotov and Hopfield (2016): P ≈ N^(n−1) / (2 (2n−3)!! ln N) patterns stable without errors, α = P/N.";
+            : "Krotov and Hopfield (2016): P ≈ N^(n−1) / (2 (2n−3)!! ln N) patterns stable with no bit errors, α = P/N; the overlap criterion used here (a few wrong bits allowed) measures higher.";
     }
 
     private static string Describe(CapacityOptions options)

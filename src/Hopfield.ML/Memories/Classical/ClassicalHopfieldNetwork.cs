@@ -243,6 +243,36 @@ public sealed class ClassicalHopfieldNetwork
     public BinaryRecallResult Recall(ReadOnlySpan<sbyte> probe, BinaryRecallOptions? options = null) =>
         BinaryRecallEngine.Run(CreateDynamics(), probe, options, "classical Hopfield network");
 
+    /// <summary>Recalls several probes (in parallel); result k belongs to probe k. Equivalent to calling <see cref="Recall"/> on each.</summary>
+    /// <param name="probes">The initial states, each N values of ±1.</param>
+    /// <param name="options">Options shared by every recall; an <see cref="BinaryRecallOptions.OnStep"/> callback may then be called concurrently.</param>
+    /// <returns>One result per probe.</returns>
+    /// <exception cref="ArgumentException">A probe is null, has the wrong length or a value other than ±1 (the message names its index).</exception>
+    /// <exception cref="InvalidOperationException">No pattern has been stored.</exception>
+    public BinaryRecallResult[] RecallBatch(IReadOnlyList<sbyte[]> probes, BinaryRecallOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(probes);
+        options?.Validate();
+        if (PatternCount == 0)
+        {
+            throw new InvalidOperationException("The classical Hopfield network stores no patterns; call Store before Recall.");
+        }
+
+        for (int k = 0; k < probes.Count; k++)
+        {
+            if (probes[k] is null)
+            {
+                throw new ArgumentException($"probes[{k}] is null.", nameof(probes));
+            }
+
+            BipolarVector.Validate(probes[k], Neurons, $"probes[{k}]");
+        }
+
+        var results = new BinaryRecallResult[probes.Count];
+        Parallel.For(0, probes.Count, k => results[k] = Recall(probes[k], options));
+        return results;
+    }
+
     internal ClassicalHopfieldNetwork Clone() => new(this);
 
     internal IBinaryDynamics CreateDynamics() =>

@@ -167,6 +167,31 @@ public class ClassicalHopfieldNetworkTests
     }
 
     [Fact]
+    public void RecallBatch_EqualsSingleRecalls_AndNamesBadProbe()
+    {
+        var net = new ClassicalHopfieldNetwork(100);
+        var patterns = RandomPatterns(5, 100, 3);
+        net.StoreRange(patterns);
+        var rng = new Random(2);
+        var probes = patterns.Select(p => BipolarVector.Corrupt(p, 0.15, rng)).ToArray();
+        var batch = net.RecallBatch(probes, new BinaryRecallOptions { Seed = 3 });
+        for (int k = 0; k < probes.Length; k++)
+        {
+            Assert.Equal(net.Recall(probes[k], new BinaryRecallOptions { Seed = 3 }).State, batch[k].State);
+            Assert.Equal(patterns[k], batch[k].State);
+        }
+
+        probes[3] = new sbyte[99];
+        var ex = Assert.Throws<ArgumentException>(() => net.RecallBatch(probes));
+        Assert.Equal("probes[3]", ex.ParamName);
+
+        var dense = new DenseAssociativeMemory(100);
+        dense.StoreRange(patterns);
+        Assert.Equal(patterns[1], dense.RecallBatch([BipolarVector.Corrupt(patterns[1], 0.2, rng)])[0].State);
+        Assert.Throws<InvalidOperationException>(() => new DenseAssociativeMemory(4).RecallBatch([new sbyte[] { 1, 1, 1, 1 }]));
+    }
+
+    [Fact]
     public void Seed_MakesAsynchronousRecallReproducible()
     {
         var net = new ClassicalHopfieldNetwork(200);
