@@ -9,5 +9,6 @@ internal static class CommandCatalog
     public static IEnumerable<Command> All(CliIO io)
     {
         yield return DemoCommand.Build(io);
+        yield return CapacityCommand.Build(io);
     }
 }

@@ -25,6 +25,10 @@ internal sealed class CliIO
             ColorSystem = ColorSystemSupport.Detect,
             Interactive = InteractionSupport.No,
         });
+        if (!CanShowProgress)
+        {
+            Console.Profile.Width = 160; // no terminal to measure: do not wrap tables at 80 columns
+        }
     }
 
     public TextWriter Output { get; }
