@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 
 namespace Hopfield.ML.Numerics;
@@ -131,21 +132,22 @@ internal static unsafe class Gemm
 
     // ---------------------------------------------------------------- scores: A·Bᵀ with packed B
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Scores512(float* a, int lda, int m, float* panels, int panelCount, int k, float* c, int ldc)
     {
         nint stride = (nint)k * PanelWidth;
         int i = 0;
-        for (; i + 4 <= m; i += 4)
+        for (; i + 6 <= m; i += 6)
         {
-            float* a0 = a + ((nint)i * lda), a1 = a0 + lda, a2 = a1 + lda, a3 = a2 + lda;
+            float* a0 = a + ((nint)i * lda), a1 = a0 + lda, a2 = a1 + lda, a3 = a2 + lda, a4 = a3 + lda, a5 = a4 + lda;
             float* c0 = c + ((nint)i * ldc);
             int p = 0;
             for (; p + 2 <= panelCount; p += 2)
             {
                 float* b0 = panels + (p * stride);
                 float* b1 = b0 + stride;
-                Vector512<float> c00 = default, c01 = default, c10 = default, c11 = default;
-                Vector512<float> c20 = default, c21 = default, c30 = default, c31 = default;
+                Vector512<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
+                Vector512<float> c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
                 for (int t = 0; t < k; t++)
                 {
                     var x0 = Vector512.Load(b0 + (t * PanelWidth));
@@ -162,6 +164,12 @@ internal static unsafe class Gemm
                     s = Vector512.Create(a3[t]);
                     c30 = Vector512.FusedMultiplyAdd(s, x0, c30);
                     c31 = Vector512.FusedMultiplyAdd(s, x1, c31);
+                    s = Vector512.Create(a4[t]);
+                    c40 = Vector512.FusedMultiplyAdd(s, x0, c40);
+                    c41 = Vector512.FusedMultiplyAdd(s, x1, c41);
+                    s = Vector512.Create(a5[t]);
+                    c50 = Vector512.FusedMultiplyAdd(s, x0, c50);
+                    c51 = Vector512.FusedMultiplyAdd(s, x1, c51);
                 }
 
                 float* cp = c0 + (p * PanelWidth);
@@ -176,12 +184,18 @@ internal static unsafe class Gemm
                 cp += ldc;
                 c30.Store(cp);
                 c31.Store(cp + 16);
+                cp += ldc;
+                c40.Store(cp);
+                c41.Store(cp + 16);
+                cp += ldc;
+                c50.Store(cp);
+                c51.Store(cp + 16);
             }
 
             if (p < panelCount)
             {
                 float* b0 = panels + (p * stride);
-                Vector512<float> c00 = default, c10 = default, c20 = default, c30 = default;
+                Vector512<float> c00 = default, c10 = default, c20 = default, c30 = default, c40 = default, c50 = default;
                 for (int t = 0; t < k; t++)
                 {
                     var x0 = Vector512.Load(b0 + (t * PanelWidth));
@@ -189,6 +203,8 @@ internal static unsafe class Gemm
                     c10 = Vector512.FusedMultiplyAdd(Vector512.Create(a1[t]), x0, c10);
                     c20 = Vector512.FusedMultiplyAdd(Vector512.Create(a2[t]), x0, c20);
                     c30 = Vector512.FusedMultiplyAdd(Vector512.Create(a3[t]), x0, c30);
+                    c40 = Vector512.FusedMultiplyAdd(Vector512.Create(a4[t]), x0, c40);
+                    c50 = Vector512.FusedMultiplyAdd(Vector512.Create(a5[t]), x0, c50);
                 }
 
                 float* cp = c0 + (p * PanelWidth);
@@ -196,6 +212,8 @@ internal static unsafe class Gemm
                 c10.Store(cp + ldc);
                 c20.Store(cp + (2 * ldc));
                 c30.Store(cp + (3 * ldc));
+                c40.Store(cp + (4 * ldc));
+                c50.Store(cp + (5 * ldc));
             }
         }
 
@@ -234,6 +252,7 @@ internal static unsafe class Gemm
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Scores256(float* a, int lda, int m, float* panels, int panelCount, int k, float* c, int ldc)
     {
         nint stride = (nint)k * PanelWidth;
@@ -301,6 +320,7 @@ internal static unsafe class Gemm
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Scores128(float* a, int lda, int m, float* panels, int panelCount, int k, float* c, int ldc)
     {
         nint stride = (nint)k * PanelWidth;
@@ -373,6 +393,7 @@ internal static unsafe class Gemm
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void ScoresScalar(float* a, int lda, int m, float* panels, int panelCount, int k, float* c, int ldc)
     {
         nint stride = (nint)k * PanelWidth;
@@ -399,16 +420,17 @@ internal static unsafe class Gemm
 
     // ---------------------------------------------------------------- C += A·B, B row-major
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void MultiplyAdd512(float* a, int lda, int m, int p, float* b, int ldb, int n, float* c, int ldc)
     {
         int j = 0;
         for (; j + 32 <= n; j += 32)
         {
             int i = 0;
-            for (; i + 4 <= m; i += 4)
+            for (; i + 6 <= m; i += 6)
             {
-                float* a0 = a + ((nint)i * lda), a1 = a0 + lda, a2 = a1 + lda, a3 = a2 + lda;
-                float* q0 = c + ((nint)i * ldc) + j, q1 = q0 + ldc, q2 = q1 + ldc, q3 = q2 + ldc;
+                float* a0 = a + ((nint)i * lda), a1 = a0 + lda, a2 = a1 + lda, a3 = a2 + lda, a4 = a3 + lda, a5 = a4 + lda;
+                float* q0 = c + ((nint)i * ldc) + j, q1 = q0 + ldc, q2 = q1 + ldc, q3 = q2 + ldc, q4 = q3 + ldc, q5 = q4 + ldc;
                 var c00 = Vector512.Load(q0);
                 var c01 = Vector512.Load(q0 + 16);
                 var c10 = Vector512.Load(q1);
@@ -417,6 +439,10 @@ internal static unsafe class Gemm
                 var c21 = Vector512.Load(q2 + 16);
                 var c30 = Vector512.Load(q3);
                 var c31 = Vector512.Load(q3 + 16);
+                var c40 = Vector512.Load(q4);
+                var c41 = Vector512.Load(q4 + 16);
+                var c50 = Vector512.Load(q5);
+                var c51 = Vector512.Load(q5 + 16);
                 float* bp = b + j;
                 for (int t = 0; t < p; t++, bp += ldb)
                 {
@@ -434,6 +460,12 @@ internal static unsafe class Gemm
                     s = Vector512.Create(a3[t]);
                     c30 = Vector512.FusedMultiplyAdd(s, x0, c30);
                     c31 = Vector512.FusedMultiplyAdd(s, x1, c31);
+                    s = Vector512.Create(a4[t]);
+                    c40 = Vector512.FusedMultiplyAdd(s, x0, c40);
+                    c41 = Vector512.FusedMultiplyAdd(s, x1, c41);
+                    s = Vector512.Create(a5[t]);
+                    c50 = Vector512.FusedMultiplyAdd(s, x0, c50);
+                    c51 = Vector512.FusedMultiplyAdd(s, x1, c51);
                 }
 
                 c00.Store(q0);
@@ -444,6 +476,10 @@ internal static unsafe class Gemm
                 c21.Store(q2 + 16);
                 c30.Store(q3);
                 c31.Store(q3 + 16);
+                c40.Store(q4);
+                c41.Store(q4 + 16);
+                c50.Store(q5);
+                c51.Store(q5 + 16);
             }
 
             for (; i < m; i++)
@@ -485,6 +521,7 @@ internal static unsafe class Gemm
         MultiplyAddScalar(a, lda, 0, m, p, b, ldb, j, n, c, ldc);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void MultiplyAdd256(float* a, int lda, int m, int p, float* b, int ldb, int n, float* c, int ldc)
     {
         int j = 0;
@@ -571,6 +608,7 @@ internal static unsafe class Gemm
         MultiplyAddScalar(a, lda, 0, m, p, b, ldb, j, n, c, ldc);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void MultiplyAdd128(float* a, int lda, int m, int p, float* b, int ldb, int n, float* c, int ldc)
     {
         int j = 0;
@@ -640,6 +678,7 @@ internal static unsafe class Gemm
         MultiplyAddScalar(a, lda, 0, m, p, b, ldb, j, n, c, ldc);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void MultiplyAddScalar(float* a, int lda, int i0, int m, int p, float* b, int ldb, int j0, int n, float* c, int ldc)
     {
         for (int i = i0; i < m; i++)

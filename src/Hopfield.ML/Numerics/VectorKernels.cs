@@ -48,6 +48,7 @@ internal static class VectorKernels
         System.Numerics.Tensors.TensorPrimitives.Multiply(x, inv, destination[..x.Length]);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static float Run<TOp>(SimdLevel level, ReadOnlySpan<float> x, ReadOnlySpan<float> y)
         where TOp : struct, IPairOp
     {

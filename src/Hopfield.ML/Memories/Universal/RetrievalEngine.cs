@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
 using Hopfield.ML.Numerics;
 
 namespace Hopfield.ML.Memories.Universal;
@@ -21,10 +22,10 @@ namespace Hopfield.ML.Memories.Universal;
 internal sealed unsafe class RetrievalEngine
 {
     /// <summary>Queries per block (fixed, so results do not depend on the thread count).</summary>
-    public const int QueryBlock = 64;
+    public const int QueryBlock = 72;
 
     /// <summary>Keys per tile (a multiple of <see cref="Gemm.PanelWidth"/>).</summary>
-    public const int KeyTile = 256;
+    public const int KeyTile = 128;
 
     private readonly float[] _keys;
     private readonly float[]? _packed;
@@ -152,6 +153,7 @@ internal sealed unsafe class RetrievalEngine
             (start, len, scratch) => Block(mode, (float*)q, start, len, (float*)o, (float*)a, (float*)l, (int*)ix, scratch));
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Block(Mode mode, float* queries, int start, int len, float* outputs, float* attention, float* lse, int* nearest, Scratch s)
     {
         fixed (float* pScores = s.Scores, pAcc = s.Acc, pQ = s.Queries)
@@ -207,6 +209,7 @@ internal sealed unsafe class RetrievalEngine
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void ScoreTile(float* q, int nq, int keyStart, int kc, float* scores)
     {
         switch (Similarity)
@@ -267,6 +270,7 @@ internal sealed unsafe class RetrievalEngine
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void FusedBlock(float* q, int len, float* scores, float* acc, float* outBlock, float* lseBlock, Scratch s)
     {
         int vd = ValueDimension;
@@ -335,6 +339,7 @@ internal sealed unsafe class RetrievalEngine
     }
 
     /// <summary>Softmax: β·s. Polynomial: n·ln(relu(s)) (−∞ where s ≤ 0), so exp gives relu(s)ⁿ up to scale.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void TransformScores(Span<float> row)
     {
         if (Separation == SeparationFunction.Polynomial)
@@ -351,6 +356,7 @@ internal sealed unsafe class RetrievalEngine
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void SelectBlock(float* q, int len, int k, Scratch s, float* scores)
     {
         s.EnsureSelectors(len, k);
