@@ -22,7 +22,7 @@ namespace Hopfield.ML.Memories.Universal;
 internal sealed unsafe class RetrievalEngine
 {
     /// <summary>Queries per block (fixed, so results do not depend on the thread count).</summary>
-    public const int QueryBlock = 72;
+    public const int QueryBlock = 126;
 
     /// <summary>Keys per tile (a multiple of <see cref="Gemm.PanelWidth"/>).</summary>
     public const int KeyTile = 128;
@@ -286,10 +286,17 @@ internal sealed unsafe class RetrievalEngine
             ScoreTile(q, len, keyStart, kc, scores);
             if (normalised)
             {
+                float gain = Separation == SeparationFunction.Polynomial ? 1f : Beta;
                 for (int r = 0; r < len; r++)
                 {
                     var row = new Span<float>(scores + ((nint)r * KeyTile), kc);
-                    TransformScores(row);
+                    if (Separation == SeparationFunction.Polynomial)
+                    {
+                        PolynomialLogScores(row);
+                    }
+
+                    // Weights exp(gain·(s − m)) with m the running maximum of the (log-)scores: the exponent is never
+                    // positive, so nothing overflows however large β is.
                     float mNew = Math.Max(runMax[r], TensorPrimitives.Max(row));
                     if (float.IsNegativeInfinity(mNew))
                     {
@@ -297,8 +304,9 @@ internal sealed unsafe class RetrievalEngine
                         continue;
                     }
 
-                    float scale = MathF.Exp(runMax[r] - mNew);
+                    float scale = MathF.Exp(gain * (runMax[r] - mNew));
                     TensorPrimitives.Subtract(row, mNew, row);
+                    TensorPrimitives.Multiply(row, gain, row);
                     TensorPrimitives.Exp(row, row);
                     runSum[r] = (runSum[r] * scale) + TensorPrimitives.Sum(row);
                     if (scale != 1f)
@@ -333,27 +341,17 @@ internal sealed unsafe class RetrievalEngine
 
             if (lseBlock != null)
             {
-                lseBlock[r] = normalised ? (runMax[r] + MathF.Log(runSum[r])) / Beta : float.NaN;
+                lseBlock[r] = Separation == SeparationFunction.Softmax ? runMax[r] + (MathF.Log(runSum[r]) / Beta) : float.NaN;
             }
         }
     }
 
-    /// <summary>Softmax: β·s. Polynomial: n·ln(relu(s)) (−∞ where s ≤ 0), so exp gives relu(s)ⁿ up to scale.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void TransformScores(Span<float> row)
+    /// <summary>n·ln(relu(s)) (−∞ where s ≤ 0): exp of it gives relu(s)ⁿ, so the softmax machinery normalises it.</summary>
+    private void PolynomialLogScores(Span<float> row)
     {
-        if (Separation == SeparationFunction.Polynomial)
-        {
-            for (int j = 0; j < row.Length; j++)
-            {
-                float v = row[j];
-                row[j] = v > 0 ? Degree * MathF.Log(v) : float.NegativeInfinity;
-            }
-        }
-        else
-        {
-            TensorPrimitives.Multiply(row, Beta, row);
-        }
+        TensorPrimitives.Max(row, 0f, row);
+        TensorPrimitives.Log(row, row);
+        TensorPrimitives.Multiply(row, Degree, row);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -437,13 +435,13 @@ internal sealed unsafe class RetrievalEngine
                     break;
                 case SeparationFunction.Softmax:
                 {
-                    TensorPrimitives.Multiply(row, Beta, row);
                     float max = TensorPrimitives.Max(row);
                     TensorPrimitives.Subtract(row, max, row);
+                    TensorPrimitives.Multiply(row, Beta, row);
                     TensorPrimitives.Exp(row, row);
                     float sum = TensorPrimitives.Sum(row);
                     TensorPrimitives.Divide(row, sum, row);
-                    lse = (max + MathF.Log(sum)) / Beta;
+                    lse = max + (MathF.Log(sum) / Beta);
                     break;
                 }
 

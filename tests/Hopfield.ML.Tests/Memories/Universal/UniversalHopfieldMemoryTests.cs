@@ -259,4 +259,22 @@ public class UniversalHopfieldMemoryTests
         Parallel.For(0, 8, i => results[i] = memory.Retrieve(q));
         Assert.All(results, r => Assert.Equal(expected, r));
     }
+
+    [Theory]
+    [MemberData(nameof(AllSimilarities))]
+    public void HugeBetaSoftmaxDoesNotOverflowAndBecomesMax(SimilarityFunction sim)
+    {
+        const int count = 300, dim = 12, queries = 5;
+        float[] keys = TestData.Gaussian(26, count * dim, 10f), q = TestData.Gaussian(27, queries * dim, 10f);
+        var soft = Build(keys, count, null, sim, SeparationFunction.Softmax, beta: 1e30f);
+        var max = Build(keys, count, null, sim, SeparationFunction.Max);
+        var a = new float[queries * dim];
+        var b = new float[queries * dim];
+        var naive = new float[queries * dim];
+        soft.RetrieveBatch(q, queries, a);
+        soft.RetrieveBatch(q, queries, naive, new float[queries * count]);
+        max.RetrieveBatch(q, queries, b);
+        Assert.Equal(b, a);
+        Assert.Equal(b, naive);
+    }
 }
