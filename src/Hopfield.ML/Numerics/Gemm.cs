@@ -423,13 +423,15 @@ internal static unsafe class Gemm
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void MultiplyAdd512(float* a, int lda, int m, int p, float* b, int ldb, int n, float* c, int ldc)
     {
-        int j = 0;
-        for (; j + 32 <= n; j += 32)
+        // Row groups outer, 32-column chunks inner: the six weight rows stay in L1 while B streams from L2.
+        int n32 = n & ~31;
+        int n16 = n - n32 >= 16 ? n32 + 16 : n32;
+        int i = 0;
+        for (; i + 6 <= m; i += 6)
         {
-            int i = 0;
-            for (; i + 6 <= m; i += 6)
+            float* a0 = a + ((nint)i * lda), a1 = a0 + lda, a2 = a1 + lda, a3 = a2 + lda, a4 = a3 + lda, a5 = a4 + lda;
+            for (int j = 0; j < n32; j += 32)
             {
-                float* a0 = a + ((nint)i * lda), a1 = a0 + lda, a2 = a1 + lda, a3 = a2 + lda, a4 = a3 + lda, a5 = a4 + lda;
                 float* q0 = c + ((nint)i * ldc) + j, q1 = q0 + ldc, q2 = q1 + ldc, q3 = q2 + ldc, q4 = q3 + ldc, q5 = q4 + ldc;
                 var c00 = Vector512.Load(q0);
                 var c01 = Vector512.Load(q0 + 16);
@@ -482,9 +484,41 @@ internal static unsafe class Gemm
                 c51.Store(q5 + 16);
             }
 
-            for (; i < m; i++)
+            if (n16 > n32)
             {
-                float* a0 = a + ((nint)i * lda);
+                float* q0 = c + ((nint)i * ldc) + n32, q1 = q0 + ldc, q2 = q1 + ldc, q3 = q2 + ldc, q4 = q3 + ldc, q5 = q4 + ldc;
+                var c00 = Vector512.Load(q0);
+                var c10 = Vector512.Load(q1);
+                var c20 = Vector512.Load(q2);
+                var c30 = Vector512.Load(q3);
+                var c40 = Vector512.Load(q4);
+                var c50 = Vector512.Load(q5);
+                float* bp = b + n32;
+                for (int t = 0; t < p; t++, bp += ldb)
+                {
+                    var x0 = Vector512.Load(bp);
+                    c00 = Vector512.FusedMultiplyAdd(Vector512.Create(a0[t]), x0, c00);
+                    c10 = Vector512.FusedMultiplyAdd(Vector512.Create(a1[t]), x0, c10);
+                    c20 = Vector512.FusedMultiplyAdd(Vector512.Create(a2[t]), x0, c20);
+                    c30 = Vector512.FusedMultiplyAdd(Vector512.Create(a3[t]), x0, c30);
+                    c40 = Vector512.FusedMultiplyAdd(Vector512.Create(a4[t]), x0, c40);
+                    c50 = Vector512.FusedMultiplyAdd(Vector512.Create(a5[t]), x0, c50);
+                }
+
+                c00.Store(q0);
+                c10.Store(q1);
+                c20.Store(q2);
+                c30.Store(q3);
+                c40.Store(q4);
+                c50.Store(q5);
+            }
+        }
+
+        for (; i < m; i++)
+        {
+            float* a0 = a + ((nint)i * lda);
+            for (int j = 0; j < n32; j += 32)
+            {
                 float* q0 = c + ((nint)i * ldc) + j;
                 var c00 = Vector512.Load(q0);
                 var c01 = Vector512.Load(q0 + 16);
@@ -501,14 +535,15 @@ internal static unsafe class Gemm
             }
         }
 
-        for (; j + 16 <= n; j += 16)
+        int jj = n32;
+        for (; jj < n16; jj += 16)
         {
-            for (int i = 0; i < m; i++)
+            for (int r = m - (m % 6); r < m; r++)
             {
-                float* a0 = a + ((nint)i * lda);
-                float* q0 = c + ((nint)i * ldc) + j;
+                float* a0 = a + ((nint)r * lda);
+                float* q0 = c + ((nint)r * ldc) + jj;
                 var c00 = Vector512.Load(q0);
-                float* bp = b + j;
+                float* bp = b + jj;
                 for (int t = 0; t < p; t++, bp += ldb)
                 {
                     c00 = Vector512.FusedMultiplyAdd(Vector512.Create(a0[t]), Vector512.Load(bp), c00);
@@ -518,7 +553,7 @@ internal static unsafe class Gemm
             }
         }
 
-        MultiplyAddScalar(a, lda, 0, m, p, b, ldb, j, n, c, ldc);
+        MultiplyAddScalar(a, lda, 0, m, p, b, ldb, n16, n, c, ldc);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
