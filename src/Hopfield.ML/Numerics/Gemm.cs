@@ -29,20 +29,34 @@ internal static unsafe class Gemm
     /// </summary>
     public static float[] Pack(ReadOnlySpan<float> b, int rows, int cols)
     {
-        int panels = PanelCount(rows);
-        var packed = new float[checked(panels * cols * PanelWidth)];
+        var packed = new float[PackedLength(rows, cols)];
+        Pack(b, rows, cols, packed);
+        return packed;
+    }
+
+    /// <summary>Length of the packed form of a rows × cols matrix.</summary>
+    public static int PackedLength(int rows, int cols) => checked(PanelCount(rows) * cols * PanelWidth);
+
+    /// <summary>Packs into <paramref name="destination"/> (at least <see cref="PackedLength"/> long); padding is zeroed.</summary>
+    public static void Pack(ReadOnlySpan<float> b, int rows, int cols, Span<float> destination)
+    {
+        int length = PackedLength(rows, cols);
+        if (destination.Length < length)
+        {
+            throw new ArgumentException($"Destination has {destination.Length} elements; {length} are needed.", nameof(destination));
+        }
+
+        destination[..length].Clear();
         for (int r = 0; r < rows; r++)
         {
             int p = r / PanelWidth, j = r % PanelWidth;
             ReadOnlySpan<float> row = b.Slice(r * cols, cols);
-            int baseIndex = p * cols * PanelWidth;
+            Span<float> panel = destination.Slice(p * cols * PanelWidth, cols * PanelWidth);
             for (int t = 0; t < cols; t++)
             {
-                packed[baseIndex + (t * PanelWidth) + j] = row[t];
+                panel[(t * PanelWidth) + j] = row[t];
             }
         }
-
-        return packed;
     }
 
     /// <summary>

@@ -20,6 +20,11 @@ internal static class MemoryValidation
     /// <summary>Throws naming the first non-finite value as row/element.</summary>
     public static void CheckFinite(ReadOnlySpan<float> data, int dimension, string paramName, string rowName)
     {
+        if (AllFinite(data))
+        {
+            return;
+        }
+
         for (int i = 0; i < data.Length; i++)
         {
             if (!float.IsFinite(data[i]))
@@ -29,6 +34,35 @@ internal static class MemoryValidation
                     paramName);
             }
         }
+    }
+
+    /// <summary>Fast vectorised test: x − x is 0 for finite x and NaN for NaN or ±infinity.</summary>
+    private static bool AllFinite(ReadOnlySpan<float> data)
+    {
+        int i = 0;
+        if (System.Numerics.Vector.IsHardwareAccelerated)
+        {
+            var vectors = System.Runtime.InteropServices.MemoryMarshal.Cast<float, System.Numerics.Vector<float>>(data);
+            foreach (var v in vectors)
+            {
+                if (!System.Numerics.Vector.EqualsAll(v - v, System.Numerics.Vector<float>.Zero))
+                {
+                    return false;
+                }
+            }
+
+            i = vectors.Length * System.Numerics.Vector<float>.Count;
+        }
+
+        for (; i < data.Length; i++)
+        {
+            if (!float.IsFinite(data[i]))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     /// <summary>Flattens jagged rows, checking that every row exists and has the same length.</summary>

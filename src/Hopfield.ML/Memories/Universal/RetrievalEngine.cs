@@ -77,9 +77,8 @@ internal sealed unsafe class RetrievalEngine
                 }
             }
 
-            float[] packed = Gemm.Pack(source, count, keyDim);
-            _packed = GC.AllocateUninitializedArray<float>(packed.Length, pinned: true);
-            packed.CopyTo(_packed, 0);
+            _packed = GC.AllocateUninitializedArray<float>(Gemm.PackedLength(count, keyDim), pinned: true);
+            Gemm.Pack(source, count, keyDim, _packed);
             _pPacked = (float*)System.Runtime.CompilerServices.Unsafe.AsPointer(ref _packed[0]);
         }
     }

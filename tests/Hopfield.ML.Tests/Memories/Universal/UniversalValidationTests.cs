@@ -108,4 +108,17 @@ public class UniversalValidationTests
         Assert.Throws<ArgumentOutOfRangeException>(() => new UniversalHopfieldMemory(Keys, 2, default, new UniversalHopfieldOptions { Threads = -1 }));
         Assert.Throws<ArgumentOutOfRangeException>(() => new UniversalHopfieldMemory(Keys, 2, default, new UniversalHopfieldOptions { Similarity = (SimilarityFunction)42 }));
     }
+
+    [Theory]
+    [InlineData(0, 0)]
+    [InlineData(2, 5)]
+    [InlineData(3, 36)]
+    public void NonFiniteValueAnywhereInALongBatchIsFound(int query, int element)
+    {
+        var m = new UniversalHopfieldMemory(new float[37 * 2], 2);
+        var q = new float[4 * 37];
+        q[(query * 37) + element] = float.NaN;
+        var e = Assert.Throws<ArgumentException>(() => m.RetrieveBatch(q, 4, new float[4 * 37]));
+        Assert.Contains($"Query {query} contains NaN at element {element}", e.Message, StringComparison.Ordinal);
+    }
 }
