@@ -1,0 +1,192 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+
+namespace Hopfield.ML.Numerics;
+
+/// <summary>
+/// Row-vs-row kernels: dot product, squared Euclidean (L2²) and Manhattan (L1) distance.
+/// Each has a Vector512 → Vector256 → Vector128 → scalar cascade and a scalar reference
+/// (<see cref="ReferenceKernels"/>) that the tests compare against.
+/// </summary>
+internal static class VectorKernels
+{
+    /// <summary>Σ xᵢ·yᵢ at the best level.</summary>
+    public static float Dot(ReadOnlySpan<float> x, ReadOnlySpan<float> y) => Dot(SimdCapabilities.Best, x, y);
+
+    /// <summary>Σ (xᵢ − yᵢ)² at the best level.</summary>
+    public static float SquaredEuclidean(ReadOnlySpan<float> x, ReadOnlySpan<float> y) => SquaredEuclidean(SimdCapabilities.Best, x, y);
+
+    /// <summary>Σ |xᵢ − yᵢ| at the best level.</summary>
+    public static float Manhattan(ReadOnlySpan<float> x, ReadOnlySpan<float> y) => Manhattan(SimdCapabilities.Best, x, y);
+
+    /// <summary>Σ xᵢ·yᵢ at <paramref name="level"/>.</summary>
+    public static float Dot(SimdLevel level, ReadOnlySpan<float> x, ReadOnlySpan<float> y) => Run<DotOp>(level, x, y);
+
+    /// <summary>Σ (xᵢ − yᵢ)² at <paramref name="level"/>.</summary>
+    public static float SquaredEuclidean(SimdLevel level, ReadOnlySpan<float> x, ReadOnlySpan<float> y) => Run<L2Op>(level, x, y);
+
+    /// <summary>Σ |xᵢ − yᵢ| at <paramref name="level"/>.</summary>
+    public static float Manhattan(SimdLevel level, ReadOnlySpan<float> x, ReadOnlySpan<float> y) => Run<L1Op>(level, x, y);
+
+    /// <summary>Writes x / ‖x‖₂ into <paramref name="destination"/>; a zero vector stays zero.</summary>
+    public static void NormalizeL2(ReadOnlySpan<float> x, Span<float> destination)
+    {
+        double sum = 0;
+        foreach (float v in x)
+        {
+            sum += (double)v * v;
+        }
+
+        if (sum == 0)
+        {
+            destination[..x.Length].Clear();
+            return;
+        }
+
+        float inv = (float)(1.0 / Math.Sqrt(sum));
+        System.Numerics.Tensors.TensorPrimitives.Multiply(x, inv, destination[..x.Length]);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static float Run<TOp>(SimdLevel level, ReadOnlySpan<float> x, ReadOnlySpan<float> y)
+        where TOp : struct, IPairOp
+    {
+        if (x.Length != y.Length)
+        {
+            throw new ArgumentException($"Vector lengths differ: {x.Length} and {y.Length}.", nameof(y));
+        }
+
+        ref float px = ref MemoryMarshal.GetReference(x);
+        ref float py = ref MemoryMarshal.GetReference(y);
+        int n = x.Length;
+        int i = 0;
+        float result = 0;
+        switch (level)
+        {
+            case SimdLevel.Vector512 when n >= 16:
+            {
+                Vector512<float> a0 = Vector512<float>.Zero, a1 = Vector512<float>.Zero;
+                for (; i + 32 <= n; i += 32)
+                {
+                    a0 = TOp.Step(Vector512.LoadUnsafe(ref px, (nuint)i), Vector512.LoadUnsafe(ref py, (nuint)i), a0);
+                    a1 = TOp.Step(Vector512.LoadUnsafe(ref px, (nuint)(i + 16)), Vector512.LoadUnsafe(ref py, (nuint)(i + 16)), a1);
+                }
+
+                for (; i + 16 <= n; i += 16)
+                {
+                    a0 = TOp.Step(Vector512.LoadUnsafe(ref px, (nuint)i), Vector512.LoadUnsafe(ref py, (nuint)i), a0);
+                }
+
+                result = Vector512.Sum(a0 + a1);
+                break;
+            }
+
+            case SimdLevel.Vector512 or SimdLevel.Vector256 when n >= 8:
+            {
+                Vector256<float> a0 = Vector256<float>.Zero, a1 = Vector256<float>.Zero;
+                for (; i + 16 <= n; i += 16)
+                {
+                    a0 = TOp.Step(Vector256.LoadUnsafe(ref px, (nuint)i), Vector256.LoadUnsafe(ref py, (nuint)i), a0);
+                    a1 = TOp.Step(Vector256.LoadUnsafe(ref px, (nuint)(i + 8)), Vector256.LoadUnsafe(ref py, (nuint)(i + 8)), a1);
+                }
+
+                for (; i + 8 <= n; i += 8)
+                {
+                    a0 = TOp.Step(Vector256.LoadUnsafe(ref px, (nuint)i), Vector256.LoadUnsafe(ref py, (nuint)i), a0);
+                }
+
+                result = Vector256.Sum(a0 + a1);
+                break;
+            }
+
+            case SimdLevel.Vector512 or SimdLevel.Vector256 or SimdLevel.Vector128 when n >= 4:
+            {
+                Vector128<float> a0 = Vector128<float>.Zero, a1 = Vector128<float>.Zero;
+                for (; i + 8 <= n; i += 8)
+                {
+                    a0 = TOp.Step(Vector128.LoadUnsafe(ref px, (nuint)i), Vector128.LoadUnsafe(ref py, (nuint)i), a0);
+                    a1 = TOp.Step(Vector128.LoadUnsafe(ref px, (nuint)(i + 4)), Vector128.LoadUnsafe(ref py, (nuint)(i + 4)), a1);
+                }
+
+                for (; i + 4 <= n; i += 4)
+                {
+                    a0 = TOp.Step(Vector128.LoadUnsafe(ref px, (nuint)i), Vector128.LoadUnsafe(ref py, (nuint)i), a0);
+                }
+
+                result = Vector128.Sum(a0 + a1);
+                break;
+            }
+
+            default:
+                break;
+        }
+
+        for (; i < n; i++)
+        {
+            result = TOp.Step(Unsafe.Add(ref px, i), Unsafe.Add(ref py, i), result);
+        }
+
+        return result;
+    }
+
+    private interface IPairOp
+    {
+        static abstract Vector512<float> Step(Vector512<float> x, Vector512<float> y, Vector512<float> acc);
+
+        static abstract Vector256<float> Step(Vector256<float> x, Vector256<float> y, Vector256<float> acc);
+
+        static abstract Vector128<float> Step(Vector128<float> x, Vector128<float> y, Vector128<float> acc);
+
+        static abstract float Step(float x, float y, float acc);
+    }
+
+    private readonly struct DotOp : IPairOp
+    {
+        public static Vector512<float> Step(Vector512<float> x, Vector512<float> y, Vector512<float> acc) => Vector512.FusedMultiplyAdd(x, y, acc);
+
+        public static Vector256<float> Step(Vector256<float> x, Vector256<float> y, Vector256<float> acc) => Vector256.FusedMultiplyAdd(x, y, acc);
+
+        public static Vector128<float> Step(Vector128<float> x, Vector128<float> y, Vector128<float> acc) => Vector128.FusedMultiplyAdd(x, y, acc);
+
+        public static float Step(float x, float y, float acc) => MathF.FusedMultiplyAdd(x, y, acc);
+    }
+
+    private readonly struct L2Op : IPairOp
+    {
+        public static Vector512<float> Step(Vector512<float> x, Vector512<float> y, Vector512<float> acc)
+        {
+            var d = x - y;
+            return Vector512.FusedMultiplyAdd(d, d, acc);
+        }
+
+        public static Vector256<float> Step(Vector256<float> x, Vector256<float> y, Vector256<float> acc)
+        {
+            var d = x - y;
+            return Vector256.FusedMultiplyAdd(d, d, acc);
+        }
+
+        public static Vector128<float> Step(Vector128<float> x, Vector128<float> y, Vector128<float> acc)
+        {
+            var d = x - y;
+            return Vector128.FusedMultiplyAdd(d, d, acc);
+        }
+
+        public static float Step(float x, float y, float acc)
+        {
+            float d = x - y;
+            return MathF.FusedMultiplyAdd(d, d, acc);
+        }
+    }
+
+    private readonly struct L1Op : IPairOp
+    {
+        public static Vector512<float> Step(Vector512<float> x, Vector512<float> y, Vector512<float> acc) => acc + Vector512.Abs(x - y);
+
+        public static Vector256<float> Step(Vector256<float> x, Vector256<float> y, Vector256<float> acc) => acc + Vector256.Abs(x - y);
+
+        public static Vector128<float> Step(Vector128<float> x, Vector128<float> y, Vector128<float> acc) => acc + Vector128.Abs(x - y);
+
+        public static float Step(float x, float y, float acc) => acc + MathF.Abs(x - y);
+    }
+}
