@@ -202,7 +202,7 @@ def main():
                 records.append(rec)
             else:
                 why = err or "JSON without queries_per_second"
-                if f"Hopfield.ML `bench retrieval`: {why}" not in notes:
+                if ours.enabled and f"Hopfield.ML `bench retrieval`: {why}" not in notes:
                     notes.append(f"Hopfield.ML `bench retrieval`: {why}")
             for peer in peers:
                 cmd = [python, os.path.join(HERE, PEERS[peer])] + common + [
@@ -232,7 +232,7 @@ def main():
                 records.append(rec)
             else:
                 why = err or "JSON without seconds_per_sweep"
-                if f"Hopfield.ML `bench recall`: {why}" not in notes:
+                if ours.enabled and f"Hopfield.ML `bench recall`: {why}" not in notes:
                     notes.append(f"Hopfield.ML `bench recall`: {why}")
             log(f"recall N={N} P={Pn}: numpy")
             cmd = [python, os.path.join(HERE, "numpy_binary.py"), "--neurons", str(N), "--patterns", str(Pn),
@@ -284,12 +284,19 @@ def main():
         vals = [res.get(k, {}).get("gflops") for k in ["ours"] + peers]
         out.append(f"| {row['size']} | {row['sim']} | " + " | ".join(fmt_num(v, 1) for v in vals) + " |")
     # Same data everywhere: the sums of Y must agree.
+    agreed = 0
     for row in rows:
         sums = {k: v.get("checksum") for k, v in row["res"].items() if v.get("checksum") is not None}
         if len(sums) > 1:
             lo, hi = min(sums.values()), max(sums.values())
             if abs(hi - lo) > 1e-3 * max(1.0, abs(hi)):
                 notes.append(f"checksum mismatch {row['size']} {row['sim']}: {sums}")
+            else:
+                agreed += 1
+    if agreed:
+        out.append("")
+        out.append(f"Same result check: sum(Y) agrees within 1e-3 (relative) across all implementations that"
+                   f" report it in {agreed} of {len(rows)} rows.")
     if any(B > peerlib.QUERY_CHUNK for (_, _, B) in sizes) or "l1" in sims:
         out.append("")
         out.append(f"Queries are processed in chunks of {peerlib.QUERY_CHUNK} rows by every peer (the B×P score"
