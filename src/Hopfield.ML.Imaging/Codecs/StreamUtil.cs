@@ -73,29 +73,11 @@ internal static class StreamUtil
             throw ImageFormatError.Create($"Decompressed size {expected} is larger than the largest array.", source);
         }
 
-        var output = new byte[expected];
+        // Grow with the data actually inflated, so a tiny file that lies about huge dimensions fails at end of
+        // data rather than allocating the claimed size; never read past what the header implies.
         using var input = new MemoryStream(compressed, 0, compressedLength, writable: false);
         using var z = new ZLibStream(input, CompressionMode.Decompress);
-        int total = 0;
-        try
-        {
-            while (total < output.Length)
-            {
-                int n = z.Read(output, total, output.Length - total);
-                if (n == 0)
-                {
-                    throw ImageFormatError.Create($"Image data too short: inflated {total} of the {expected} bytes the header implies.", source);
-                }
-
-                total += n;
-            }
-        }
-        catch (InvalidDataException ex) when (!ImageFormatError.IsOurs(ex))
-        {
-            throw ImageFormatError.Create($"Corrupt zlib data after {total} bytes: {ex.Message}", source, ex);
-        }
-
-        return output;
+        return ReadGrowing(z, expected, "image data (zlib)", source);
     }
 
     /// <summary>Opens a file for reading, wrapping not-found errors with the full path.</summary>
