@@ -91,3 +91,9 @@ for name in made:
 with open(os.path.join(OUT, "manifest.txt"), "w") as f:
     f.write("\n".join(lines) + "\n")
 print("\n".join(lines))
+
+# PNM twins made by ImageMagick from three fixtures (for the PGM/PPM/PBM reader tests).
+PNM = os.path.join(os.path.dirname(OUT), "pnm")
+os.makedirs(PNM, exist_ok=True)
+for name, ext in (("im_grey16", "pgm"), ("im_rgb8", "ppm"), ("im_grey1", "pbm")):
+    subprocess.run(["convert", os.path.join(OUT, name + ".png"), os.path.join(PNM, f"{name}.{ext}")], check=True)
