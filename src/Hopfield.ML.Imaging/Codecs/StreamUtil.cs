@@ -22,7 +22,7 @@ internal static class StreamUtil
             {
                 n = stream.Read(buffer[total..]);
             }
-            catch (InvalidDataException ex) when (!ImageFormatError.IsOurs(ex))
+            catch (Exception ex) when (IsDecompressionError(ex, stream))
             {
                 throw ImageFormatError.Create($"Corrupt compressed data while reading {what}: {ex.Message}", source, ex);
             }
@@ -79,6 +79,10 @@ internal static class StreamUtil
         using var z = new ZLibStream(input, CompressionMode.Decompress);
         return ReadGrowing(z, expected, "image data (zlib)", source);
     }
+
+    // Corrupt deflate data surfaces as InvalidDataException, or as ZLibException (an IOException) for some errors.
+    private static bool IsDecompressionError(Exception ex, Stream stream) =>
+        !ImageFormatError.IsOurs(ex) && (ex is InvalidDataException || (ex is IOException && stream is ZLibStream or GZipStream or DeflateStream));
 
     /// <summary>Opens a file for reading, wrapping not-found errors with the full path.</summary>
     internal static FileStream OpenRead(string path)
