@@ -207,3 +207,50 @@ public class PngTests
         BinaryPrimitives.WriteUInt32BigEndian(png.AsSpan(offset + 8 + len), Crc32.Compute(png.AsSpan(offset + 4, 4), png.AsSpan(offset + 8, len)));
     }
 }
+
+/// <summary>
+/// When HOPFIELD_PNG_OUT names a folder, writes PNGs in every writer configuration plus the expected pixels
+/// (RGBA, 16-bit big-endian, like Fixtures/make_fixtures.py) so Fixtures/check_writer.sh can decode them with
+/// ImageMagick and compare. Without the variable the test only checks that the files are produced in memory.
+/// </summary>
+public class PngWriterExternalCheck
+{
+    [Fact]
+    public void WritesFilesForExternalDecoders()
+    {
+        string? dir = Environment.GetEnvironmentVariable("HOPFIELD_PNG_OUT");
+        foreach (int c in new[] { 1, 2, 3, 4 })
+        {
+            foreach (int d in c == 1 ? new[] { 1, 2, 4, 8, 16 } : [8, 16])
+            {
+                foreach (bool il in new[] { false, true })
+                {
+                    var img = PngTests.RandomImage(13, 11, c, d, (c * 100) + d);
+                    var bytes = Png.Encode(img, new PngWriteOptions { BitDepth = d, Interlace = il });
+                    Assert.True(bytes.Length > 50);
+                    if (dir is null)
+                    {
+                        continue;
+                    }
+
+                    string name = $"w_c{c}_d{d}{(il ? "_i" : string.Empty)}";
+                    File.WriteAllBytes(Path.Combine(dir, name + ".png"), bytes);
+                    var expected = new byte[13 * 11 * 8];
+                    for (int y = 0; y < 11; y++)
+                    {
+                        for (int x = 0; x < 13; x++)
+                        {
+                            var rgba = PngConformanceTests.ToRgba16(img, x, y);
+                            for (int k = 0; k < 4; k++)
+                            {
+                                System.Buffers.Binary.BinaryPrimitives.WriteUInt16BigEndian(expected.AsSpan((((y * 13) + x) * 8) + (2 * k)), (ushort)rgba[k]);
+                            }
+                        }
+                    }
+
+                    File.WriteAllBytes(Path.Combine(dir, name + ".expected.rgba16"), expected);
+                }
+            }
+        }
+    }
+}
