@@ -62,7 +62,8 @@ public readonly record struct PngInfo(int Width, int Height, int BitDepth, int C
 /// alpha channel (grey → 2, RGB/palette → 4) with 0 for the transparent colour/entries. Samples are divided by
 /// <c>2^depth − 1</c> (palette entries by 255). Corrupt, truncated or over-limit input throws
 /// <see cref="InvalidDataException"/> naming the file and the problem; decompression never inflates more bytes than
-/// the header implies.
+/// the header implies. Ancillary chunks (gAMA, cHRM, sRGB, iCCP, sBIT, bKGD, text, time, …) are CRC-checked and
+/// otherwise ignored: no colour management or gamma correction is applied. The writer emits IHDR, one IDAT and IEND.
 /// </remarks>
 public static class Png
 {

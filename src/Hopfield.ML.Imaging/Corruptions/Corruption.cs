@@ -122,6 +122,33 @@ public sealed record CorruptionSpec(Corruption Corruption, float Severity)
     /// <returns>A new row.</returns>
     public float[] Apply(ReadOnlySpan<float> grey, int width, int height, int seed) => Corruption.Apply(grey, width, height, Severity, seed);
 
+    /// <summary>
+    /// Corrupts every row of a batch; row <c>i</c> uses the seed <see cref="RowSeed"/>(<paramref name="seed"/>, i), so
+    /// results do not depend on batch order or size.
+    /// </summary>
+    /// <param name="rows">Grey rows of <paramref name="width"/> × <paramref name="height"/> samples in [0, 1].</param>
+    /// <param name="width">Width.</param>
+    /// <param name="height">Height.</param>
+    /// <param name="seed">Base seed.</param>
+    /// <returns>New corrupted rows.</returns>
+    public float[][] ApplyBatch(IReadOnlyList<float[]> rows, int width, int height, int seed)
+    {
+        ArgumentNullException.ThrowIfNull(rows);
+        var result = new float[rows.Count][];
+        for (int i = 0; i < rows.Count; i++)
+        {
+            result[i] = Apply(rows[i], width, height, RowSeed(seed, i));
+        }
+
+        return result;
+    }
+
+    /// <summary>The seed used for row <paramref name="index"/> of a batch: <c>seed × 1,000,003 + index</c> (wrapping).</summary>
+    /// <param name="seed">Base seed.</param>
+    /// <param name="index">Row index.</param>
+    /// <returns>The per-row seed.</returns>
+    public static int RowSeed(int seed, int index) => unchecked((seed * 1_000_003) + index);
+
     /// <summary>The canonical string, e.g. <c>gaussian:0.3</c>.</summary>
     /// <returns>The name and severity.</returns>
     public override string ToString() => $"{Corruption.Name}:{Severity.ToString(CultureInfo.InvariantCulture)}";

@@ -92,3 +92,18 @@ public class CorruptionTests
         Assert.Equal(784, row.Length);
     }
 }
+
+public class CorruptionBatchTests
+{
+    [Fact]
+    public void BatchUsesPerRowSeedsIndependentOfBatchSize()
+    {
+        var set = FashionMnist.LoadEmbedded(DataSplit.Test).Take(4);
+        var spec = Hopfield.ML.Imaging.Corruptions.Corruptions.Parse("mask:0.5")[0];
+        var all = spec.ApplyBatch(set.Images, 28, 28, 9);
+        var tail = spec.ApplyBatch([set.Images[0], set.Images[1]], 28, 28, 9);
+        Assert.Equal(all[1], tail[1]);
+        Assert.NotEqual(all[0].Select(v => v == 0f), all[1].Select(v => v == 0f));
+        Assert.Equal(spec.Apply(set.Images[3], 28, 28, CorruptionSpec.RowSeed(9, 3)), all[3]);
+    }
+}
