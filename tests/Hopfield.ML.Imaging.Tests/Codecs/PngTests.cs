@@ -254,3 +254,78 @@ public class PngWriterExternalCheck
         }
     }
 }
+
+public class PngBadInputTests
+{
+    private static byte[] Zlib(params byte[] raw)
+    {
+        using var z = new MemoryStream();
+        using (var zs = new System.IO.Compression.ZLibStream(z, System.IO.Compression.CompressionLevel.Fastest, true))
+        {
+            zs.Write(raw);
+        }
+
+        return z.ToArray();
+    }
+
+    private static byte[] Build(int w, int h, int depth, int type, params (string Type, byte[] Body)[] extra)
+    {
+        var basic = PngTests.BuildPng(w, h, depth, type, []);
+        using var ms = new MemoryStream();
+        ms.Write(basic, 0, 8 + 25); // signature + IHDR
+        foreach (var (t, b) in extra)
+        {
+            PngTests.Chunk(ms, t, b);
+        }
+
+        PngTests.Chunk(ms, "IEND", []);
+        return ms.ToArray();
+    }
+
+    [Theory]
+    [InlineData(3, 8, "PLTE")]
+    [InlineData(2, 4, "colour type 2 with bit depth 4")]
+    [InlineData(7, 8, "colour type 7")]
+    [InlineData(3, 16, "colour type 3 with bit depth 16")]
+    public void InvalidHeaderCombinations(int type, int depth, string expected)
+    {
+        var png = Build(2, 1, depth, type, ("IDAT", Zlib(0, 0, 0)));
+        var ex = Assert.Throws<InvalidDataException>(() => Png.Decode(png, "c.png"));
+        Assert.Contains(expected, ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void PaletteIndexOutOfRange()
+    {
+        var png = Build(2, 1, 8, 3, ("PLTE", [1, 2, 3, 4, 5, 6]), ("IDAT", Zlib(0, 1, 2)));
+        Assert.Contains("Palette index 2", Assert.Throws<InvalidDataException>(() => Png.Decode(png)).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void PaletteAndTransparencyDecode()
+    {
+        var png = Build(2, 1, 8, 3, ("PLTE", [255, 0, 0, 0, 0, 255]), ("tRNS", [128]), ("IDAT", Zlib(0, 0, 1)));
+        var img = Png.Decode(png);
+        Assert.Equal(4, img.Channels);
+        Assert.Equal([1f, 0f, 0f, 128 / 255f, 0f, 0f, 1f, 1f], img.Data);
+    }
+
+    [Fact]
+    public void UnknownCriticalChunkAndBadTrns()
+    {
+        Assert.Contains("critical chunk 'ABCD'", Assert.Throws<InvalidDataException>(() => Png.Decode(Build(1, 1, 8, 0, ("ABCD", []), ("IDAT", Zlib(0, 0))))).Message, StringComparison.Ordinal);
+        Png.Decode(Build(1, 1, 8, 0, ("abCD", [1, 2]), ("IDAT", Zlib(0, 0)))); // ancillary: ignored
+        Assert.Contains("tRNS", Assert.Throws<InvalidDataException>(() => Png.Decode(Build(1, 1, 8, 0, ("tRNS", [1]), ("IDAT", Zlib(0, 0))))).Message, StringComparison.Ordinal);
+        Assert.Contains("tRNS", Assert.Throws<InvalidDataException>(() => Png.Decode(Build(1, 1, 8, 6, ("tRNS", [1, 2]), ("IDAT", Zlib(0, 0, 0, 0, 0))))).Message, StringComparison.Ordinal);
+        Assert.Contains("No IDAT", Assert.Throws<InvalidDataException>(() => Png.Decode(Build(1, 1, 8, 0))).Message, StringComparison.Ordinal);
+        Assert.Contains("signature", Assert.Throws<InvalidDataException>(() => Png.Decode("GIF89a.."u8)).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void CustomLimitsApply()
+    {
+        var png = Png.Encode(new Image(50, 50, 1));
+        Assert.Contains("MaxPixels", Assert.Throws<InvalidDataException>(() => Png.Decode(png, "l.png", new ImageLimits { MaxPixels = 2000 })).Message, StringComparison.Ordinal);
+        Assert.Equal(2500, Png.Decode(png, null, new ImageLimits { MaxPixels = 2500 }).PixelCount);
+    }
+}
