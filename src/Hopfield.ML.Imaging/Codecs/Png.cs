@@ -524,20 +524,42 @@ public static class Png
     internal static void Filter(int type, ReadOnlySpan<byte> cur, ReadOnlySpan<byte> prev, int bpp, Span<byte> output)
     {
         output[0] = (byte)type;
-        for (int i = 0; i < cur.Length; i++)
+        var o = output[1..];
+        int n = cur.Length;
+        switch (type)
         {
-            int a = i >= bpp ? cur[i - bpp] : 0;
-            int b = prev[i];
-            int c = i >= bpp ? prev[i - bpp] : 0;
-            int pred = type switch
-            {
-                0 => 0,
-                1 => a,
-                2 => b,
-                3 => (a + b) >> 1,
-                _ => Paeth(a, b, c),
-            };
-            output[i + 1] = (byte)(cur[i] - pred);
+            case 0:
+                cur.CopyTo(o);
+                break;
+            case 1:
+                for (int i = 0; i < n; i++)
+                {
+                    o[i] = (byte)(cur[i] - (i >= bpp ? cur[i - bpp] : 0));
+                }
+
+                break;
+            case 2:
+                for (int i = 0; i < n; i++)
+                {
+                    o[i] = (byte)(cur[i] - prev[i]);
+                }
+
+                break;
+            case 3:
+                for (int i = 0; i < n; i++)
+                {
+                    o[i] = (byte)(cur[i] - (((i >= bpp ? cur[i - bpp] : 0) + prev[i]) >> 1));
+                }
+
+                break;
+            default:
+                for (int i = 0; i < n; i++)
+                {
+                    int a = i >= bpp ? cur[i - bpp] : 0, c = i >= bpp ? prev[i - bpp] : 0;
+                    o[i] = (byte)(cur[i] - Paeth(a, prev[i], c));
+                }
+
+                break;
         }
     }
 
