@@ -1,7 +1,0 @@
-namespace Hopfield.ML.Imaging.Tests;
-
-public class SmokeTests
-{
-    [Fact]
-    public void AssemblyLoads() => Assert.NotNull(typeof(SmokeTests).Assembly.GetName().Name);
-}
