@@ -114,6 +114,8 @@ def export_onnx(module: torch.nn.Module, name: str, input_name: str, input_shape
             input_names=[input_name], output_names=[output_name],
             dynamic_axes={input_name: {0: "batch"}, output_name: {0: "batch"}},
             opset_version=OPSET, do_constant_folding=True)
+    with torch.no_grad():
+        fix_output_shapes(path, [tuple(module(dummy).shape[1:])])
     model = onnx.load(path)
     onnx.checker.check_model(model, full_check=True)
 
@@ -128,6 +130,28 @@ def export_onnx(module: torch.nn.Module, name: str, input_name: str, input_shape
         out = module(feed).numpy().astype(np.float32)
     write_f32(os.path.join(MODELS_DIR, f"{name}.reference.f32"), out)
     return path, out
+
+
+def fix_output_shapes(path: str, shapes: Sequence[Sequence[int]]) -> None:
+    """Declares the non-batch output dimensions as fixed numbers where the exporter left them
+    symbolic (a reshape hides them from torch's shape inference), keeping "batch" dynamic."""
+    import onnx
+
+    model = onnx.load(path)
+    changed = False
+    for out, shape in zip(model.graph.output, shapes):
+        dims = out.type.tensor_type.shape.dim
+        if len(dims) != len(shape) + 1:
+            raise ValueError(f"{path}: output {out.name} has rank {len(dims)}, torch gives {len(shape) + 1}")
+        dims[0].Clear()
+        dims[0].dim_param = "batch"
+        for d, n in zip(list(dims)[1:], shape):
+            if d.dim_param or d.dim_value != n:
+                d.Clear()
+                d.dim_value = int(n)
+                changed = True
+    if changed:
+        onnx.save(model, path)
 
 
 def _reference_latents(input_shape: Sequence[int]) -> torch.Tensor:
