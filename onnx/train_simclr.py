@@ -329,7 +329,7 @@ def main() -> None:
         "reference_outputs_summary": {"shape": list(ref.shape),
                                       "first_values": ref[:, :4].round(6).tolist()},
     })
-    print(f"exported {path}", flush=True)
+    print(f"exported {os.path.relpath(path)}", flush=True)
 
 
 if __name__ == "__main__":
