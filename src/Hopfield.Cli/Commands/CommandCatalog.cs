@@ -10,5 +10,6 @@ internal static class CommandCatalog
     {
         yield return DemoCommand.Build(io);
         yield return CapacityCommand.Build(io);
+        yield return BenchCommand.Build(io);
     }
 }

@@ -46,6 +46,7 @@ internal sealed unsafe class RetrievalEngine
         TopK = options.TopK;
         Degree = options.Degree;
         Threads = options.Threads;
+        SparseTolerance = options.SparseTolerance;
         Level = level;
 
         _keys = GC.AllocateUninitializedArray<float>(keys.Length, pinned: true);
@@ -65,7 +66,8 @@ internal sealed unsafe class RetrievalEngine
 
         _pValues = (float*)System.Runtime.CompilerServices.Unsafe.AsPointer(ref _values[0]);
 
-        if (Similarity is SimilarityFunction.Dot or SimilarityFunction.Cosine)
+        // Every similarity runs on keys packed into 16-key panels (dot and cosine through the GEMM micro-kernel,
+        // L1 and L2 through the distance micro-kernels of the same shape).
         {
             float[] source = _keys;
             if (Similarity == SimilarityFunction.Cosine)
@@ -125,6 +127,9 @@ internal sealed unsafe class RetrievalEngine
 
     /// <summary>Thread setting (0 = all).</summary>
     public int Threads { get; }
+
+    /// <summary>Relative weight below which the fused path skips a value row (0 = dense).</summary>
+    public float SparseTolerance { get; }
 
     /// <summary>Vector width used.</summary>
     public SimdLevel Level { get; }
@@ -220,40 +225,32 @@ internal sealed unsafe class RetrievalEngine
                     q,
                     KeyDimension,
                     nq,
-                    _pPacked + ((nint)(keyStart / Gemm.PanelWidth) * KeyDimension * Gemm.PanelWidth),
+                    PanelsAt(keyStart),
                     Gemm.PanelCount(kc),
                     KeyDimension,
                     scores,
                     KeyTile);
                 break;
             case SimilarityFunction.NegativeEuclidean:
+                PackedDistance.SquaredEuclidean(Level, q, KeyDimension, nq, PanelsAt(keyStart), Gemm.PanelCount(kc), KeyDimension, scores, KeyTile);
                 for (int r = 0; r < nq; r++)
                 {
-                    var qr = new ReadOnlySpan<float>(q + ((nint)r * KeyDimension), KeyDimension);
-                    float* row = scores + ((nint)r * KeyTile);
-                    for (int j = 0; j < kc; j++)
-                    {
-                        var kr = new ReadOnlySpan<float>(_pKeys + ((nint)(keyStart + j) * KeyDimension), KeyDimension);
-                        row[j] = -MathF.Sqrt(VectorKernels.SquaredEuclidean(Level, qr, kr));
-                    }
+                    RowKernels.Negate(Level, scores + ((nint)r * KeyTile), kc, root: true);
                 }
 
                 break;
             default:
+                PackedDistance.Manhattan(Level, q, KeyDimension, nq, PanelsAt(keyStart), Gemm.PanelCount(kc), KeyDimension, scores, KeyTile);
                 for (int r = 0; r < nq; r++)
                 {
-                    var qr = new ReadOnlySpan<float>(q + ((nint)r * KeyDimension), KeyDimension);
-                    float* row = scores + ((nint)r * KeyTile);
-                    for (int j = 0; j < kc; j++)
-                    {
-                        var kr = new ReadOnlySpan<float>(_pKeys + ((nint)(keyStart + j) * KeyDimension), KeyDimension);
-                        row[j] = -VectorKernels.Manhattan(Level, qr, kr);
-                    }
+                    RowKernels.Negate(Level, scores + ((nint)r * KeyTile), kc, root: false);
                 }
 
                 break;
         }
     }
+
+    private float* PanelsAt(int keyStart) => _pPacked + ((nint)(keyStart / Gemm.PanelWidth) * KeyDimension * Gemm.PanelWidth);
 
     private void ScoreRows(float* q, int len, float* scores, float* attBlock)
     {
@@ -296,7 +293,8 @@ internal sealed unsafe class RetrievalEngine
 
                     // Weights exp(gain·(s − m)) with m the running maximum of the (log-)scores: the exponent is never
                     // positive, so nothing overflows however large β is.
-                    float mNew = Math.Max(runMax[r], TensorPrimitives.Max(row));
+                    float* rowPtr = scores + ((nint)r * KeyTile);
+                    float mNew = Math.Max(runMax[r], RowKernels.Max(Level, rowPtr, kc));
                     if (float.IsNegativeInfinity(mNew))
                     {
                         row.Clear();
@@ -304,18 +302,20 @@ internal sealed unsafe class RetrievalEngine
                     }
 
                     float scale = MathF.Exp(gain * (runMax[r] - mNew));
-                    TensorPrimitives.Subtract(row, mNew, row);
-                    TensorPrimitives.Multiply(row, gain, row);
-                    TensorPrimitives.Exp(row, row);
-                    runSum[r] = (runSum[r] * scale) + TensorPrimitives.Sum(row);
+                    runSum[r] = (runSum[r] * scale) + RowKernels.ExpShiftSum(Level, rowPtr, kc, mNew, gain);
                     if (scale != 1f)
                     {
-                        var accRow = new Span<float>(acc + ((nint)r * vd), vd);
-                        TensorPrimitives.Multiply(accRow, scale, accRow);
+                        float* accRow = acc + ((nint)r * vd);
+                        RowKernels.Scale(Level, accRow, vd, scale, accRow);
                     }
 
                     runMax[r] = mNew;
                 }
+            }
+
+            if (normalised && SparseTolerance > 0 && SparseProject(scores, len, kc, keyStart, acc))
+            {
+                continue;
             }
 
             Gemm.MultiplyAdd(Level, scores, KeyTile, len, kc, _pValues + ((nint)keyStart * vd), vd, vd, acc, vd);
@@ -331,7 +331,7 @@ internal sealed unsafe class RetrievalEngine
             }
             else if (runSum[r] > 0)
             {
-                TensorPrimitives.Divide(accRow, runSum[r], outRow);
+                RowKernels.Scale(Level, acc + ((nint)r * vd), vd, 1f / runSum[r], outBlock + ((nint)r * vd));
             }
             else
             {
@@ -343,6 +343,49 @@ internal sealed unsafe class RetrievalEngine
                 lseBlock[r] = Separation == SeparationFunction.Softmax ? runMax[r] + (MathF.Log(runSum[r]) / Beta) : float.NaN;
             }
         }
+    }
+
+    /// <summary>
+    /// Sparse value projection of one tile: weights (already relative to the running maximum, so in [0, 1]) below
+    /// <see cref="SparseTolerance"/> are skipped. The running maximum only grows, so a skipped weight is also below
+    /// the tolerance relative to the final maximum. Returns false (and does nothing) when more than one weight in
+    /// eight survives: the dense GEMM is faster then.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private bool SparseProject(float* scores, int len, int kc, int keyStart, float* acc)
+    {
+        float tol = SparseTolerance;
+        int kept = 0;
+        for (int r = 0; r < len; r++)
+        {
+            float* row = scores + ((nint)r * KeyTile);
+            for (int j = 0; j < kc; j++)
+            {
+                kept += row[j] >= tol ? 1 : 0;
+            }
+        }
+
+        if ((long)kept * 8 > (long)len * kc)
+        {
+            return false;
+        }
+
+        int vd = ValueDimension;
+        for (int r = 0; r < len; r++)
+        {
+            float* row = scores + ((nint)r * KeyTile);
+            float* accRow = acc + ((nint)r * vd);
+            for (int j = 0; j < kc; j++)
+            {
+                float w = row[j];
+                if (w >= tol)
+                {
+                    RowKernels.Axpy(Level, w, _pValues + ((nint)(keyStart + j) * vd), accRow, vd);
+                }
+            }
+        }
+
+        return true;
     }
 
     /// <summary>n·ln(relu(s)) (−∞ where s ≤ 0): exp of it gives relu(s)ⁿ, so the softmax machinery normalises it.</summary>
