@@ -35,12 +35,14 @@ internal static class BenchCommand
         var threads = new Option<int>("--threads", "-t") { Description = "Worker threads; 0 = all processors.", DefaultValueFactory = _ => 0 };
         var repeats = new Option<int>("--repeats", "-r") { Description = "Timed batches; the median is reported.", DefaultValueFactory = _ => 5 };
         var warmup = new Option<int>("--warmup") { Description = "Untimed batches first.", DefaultValueFactory = _ => 1 };
+        var storage = new Option<string>("--storage") { Description = "Precision of the stored keys and values: f32 or bf16 (half the memory).", DefaultValueFactory = _ => "f32" };
+        storage.AcceptOnlyFromAmong("f32", "bf16");
         var sparse = new Option<float>("--sparse") { Description = "Skip attention weights below TOL × the largest weight in the value projection (0 = dense).", DefaultValueFactory = _ => 0f };
         var seed = CommonOptions.Seed(1);
         var json = CommonOptions.Json();
         var command = new Command("retrieval", "Batched retrieval retrieve(q) = V·separation(similarity(K, q)) on standard-normal data; prints queries/s and GFLOP/s (4·P·D·B per batch).")
         {
-            patterns, dim, queries, similarity, separation, beta, topK, threads, repeats, warmup, sparse, seed, json,
+            patterns, dim, queries, similarity, separation, beta, topK, threads, repeats, warmup, storage, sparse, seed, json,
         };
         command.SetAction(parse =>
         {
@@ -66,6 +68,7 @@ internal static class BenchCommand
                 TopK = sep == SeparationFunction.TopKSoftmax ? Math.Min(parse.GetValue(topK), Math.Max(1, parse.GetValue(patterns))) : UniversalHopfieldOptions.Defaults.TopK,
                 Threads = parse.GetValue(threads),
                 SparseTolerance = parse.GetValue(sparse),
+                Storage = parse.GetValue(storage) == "bf16" ? MemoryStorage.BFloat16 : MemoryStorage.Float32,
             };
             var options = new RetrievalBenchmarkOptions
             {
@@ -96,6 +99,7 @@ internal static class BenchCommand
                     beta = memory.Beta,
                     top_k = sep == SeparationFunction.TopKSoftmax ? (int?)memory.TopK : null,
                     threads = memory.Threads == 0 ? Environment.ProcessorCount : memory.Threads,
+                    storage = parse.GetValue(storage),
                     sparse = memory.SparseTolerance,
                     repeats = options.Repeats,
                     warmup = options.Warmup,

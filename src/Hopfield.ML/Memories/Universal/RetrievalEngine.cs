@@ -27,12 +27,16 @@ internal sealed unsafe class RetrievalEngine
     /// <summary>Keys per tile (a multiple of <see cref="Gemm.PanelWidth"/>).</summary>
     public const int KeyTile = 128;
 
-    private readonly float[] _keys;
+    private readonly float[]? _keys;
     private readonly float[]? _packed;
-    private readonly float[] _values;
-    private readonly float* _pKeys;
+    private readonly float[]? _values;
+    private readonly ushort[]? _keysH;
+    private readonly ushort[]? _packedH;
+    private readonly ushort[]? _valuesH;
     private readonly float* _pPacked;
     private readonly float* _pValues;
+    private readonly ushort* _pPackedH;
+    private readonly ushort* _pValuesH;
 
     /// <summary>Creates the engine. Arrays are copied into pinned storage; inputs must already be validated.</summary>
     public RetrievalEngine(ReadOnlySpan<float> keys, ReadOnlySpan<float> values, int count, int keyDim, int valueDim, UniversalHopfieldOptions options, SimdLevel level)
@@ -49,11 +53,35 @@ internal sealed unsafe class RetrievalEngine
         SparseTolerance = options.SparseTolerance;
         Level = level;
 
+        Storage = options.Storage;
+        bool sameValues = values.Overlaps(keys) && values.Length == keys.Length;
+
+        // Every similarity runs on keys packed into 16-key panels (dot and cosine through the GEMM micro-kernel,
+        // L1 and L2 through the distance micro-kernels of the same shape).
+        float[] source = keys.ToArray();
+        if (Similarity == SimilarityFunction.Cosine)
+        {
+            for (int r = 0; r < count; r++)
+            {
+                VectorKernels.NormalizeL2(keys.Slice(r * keyDim, keyDim), source.AsSpan(r * keyDim, keyDim));
+            }
+        }
+
+        int packedLength = Gemm.PackedLength(count, keyDim);
+        if (Storage == MemoryStorage.BFloat16)
+        {
+            _keysH = Encode(keys);
+            _valuesH = sameValues ? _keysH : Encode(values);
+            var packed = new float[packedLength];
+            Gemm.Pack(source, count, keyDim, packed);
+            _packedH = Encode(packed);
+            _pPackedH = (ushort*)Unsafe.AsPointer(ref _packedH[0]);
+            _pValuesH = (ushort*)Unsafe.AsPointer(ref _valuesH[0]);
+            return;
+        }
+
         _keys = GC.AllocateUninitializedArray<float>(keys.Length, pinned: true);
         keys.CopyTo(_keys);
-        _pKeys = (float*)System.Runtime.CompilerServices.Unsafe.AsPointer(ref _keys[0]);
-
-        bool sameValues = values.Overlaps(keys) && values.Length == keys.Length;
         if (sameValues)
         {
             _values = _keys;
@@ -64,25 +92,10 @@ internal sealed unsafe class RetrievalEngine
             values.CopyTo(_values);
         }
 
-        _pValues = (float*)System.Runtime.CompilerServices.Unsafe.AsPointer(ref _values[0]);
-
-        // Every similarity runs on keys packed into 16-key panels (dot and cosine through the GEMM micro-kernel,
-        // L1 and L2 through the distance micro-kernels of the same shape).
-        {
-            float[] source = _keys;
-            if (Similarity == SimilarityFunction.Cosine)
-            {
-                source = new float[_keys.Length];
-                for (int r = 0; r < count; r++)
-                {
-                    VectorKernels.NormalizeL2(_keys.AsSpan(r * keyDim, keyDim), source.AsSpan(r * keyDim, keyDim));
-                }
-            }
-
-            _packed = GC.AllocateUninitializedArray<float>(Gemm.PackedLength(count, keyDim), pinned: true);
-            Gemm.Pack(source, count, keyDim, _packed);
-            _pPacked = (float*)System.Runtime.CompilerServices.Unsafe.AsPointer(ref _packed[0]);
-        }
+        _pValues = (float*)Unsafe.AsPointer(ref _values[0]);
+        _packed = GC.AllocateUninitializedArray<float>(packedLength, pinned: true);
+        Gemm.Pack(source, count, keyDim, _packed);
+        _pPacked = (float*)Unsafe.AsPointer(ref _packed[0]);
     }
 
     /// <summary>What a run computes.</summary>
@@ -134,11 +147,64 @@ internal sealed unsafe class RetrievalEngine
     /// <summary>Vector width used.</summary>
     public SimdLevel Level { get; }
 
-    /// <summary>Key row <paramref name="i"/> as stored (not normalised).</summary>
-    public ReadOnlySpan<float> Key(int i) => _keys.AsSpan(i * KeyDimension, KeyDimension);
+    /// <summary>Precision of the stored keys and values.</summary>
+    public MemoryStorage Storage { get; }
 
-    /// <summary>Value row <paramref name="i"/>.</summary>
-    public ReadOnlySpan<float> Value(int i) => _values.AsSpan(i * ValueDimension, ValueDimension);
+    /// <summary>Key row <paramref name="i"/> as stored (not normalised; bfloat16 storage decodes into a new array).</summary>
+    public ReadOnlySpan<float> Key(int i) => _keys is not null ? _keys.AsSpan(i * KeyDimension, KeyDimension) : Decode(_keysH!, i * KeyDimension, KeyDimension);
+
+    /// <summary>Value row <paramref name="i"/> (bfloat16 storage decodes into a new array).</summary>
+    public ReadOnlySpan<float> Value(int i) => _values is not null ? _values.AsSpan(i * ValueDimension, ValueDimension) : Decode(_valuesH!, i * ValueDimension, ValueDimension);
+
+    private static ushort[] Encode(ReadOnlySpan<float> source)
+    {
+        var h = GC.AllocateUninitializedArray<ushort>(Math.Max(1, source.Length), pinned: true);
+        BFloat16.FromSingle(source, h);
+        return h;
+    }
+
+    private static float[] Decode(ushort[] source, int start, int length)
+    {
+        var x = new float[length];
+        for (int i = 0; i < length; i++)
+        {
+            x[i] = BFloat16.ToSingle(source[start + i]);
+        }
+
+        return x;
+    }
+
+    /// <summary>Packed key panels of the tile starting at <paramref name="keyStart"/> (decoded into scratch for bfloat16).</summary>
+    private float* TileKeys(int keyStart, int kc, Scratch s)
+    {
+        nint offset = (nint)(keyStart / Gemm.PanelWidth) * KeyDimension * Gemm.PanelWidth;
+        if (_pPackedH == null)
+        {
+            return _pPacked + offset;
+        }
+
+        fixed (float* dst = s.KeyTileBuffer)
+        {
+            BFloat16.ToSingle(Level, _pPackedH + offset, dst, (nint)Gemm.PanelCount(kc) * Gemm.PanelWidth * KeyDimension);
+            return dst; // pinned: the scratch arrays are allocated on the pinned heap
+        }
+    }
+
+    /// <summary>Value rows keyStart .. keyStart + kc (decoded into scratch for bfloat16).</summary>
+    private float* TileValues(int keyStart, int kc, Scratch s)
+    {
+        nint offset = (nint)keyStart * ValueDimension;
+        if (_pValuesH == null)
+        {
+            return _pValues + offset;
+        }
+
+        fixed (float* dst = s.ValueTileBuffer)
+        {
+            BFloat16.ToSingle(Level, _pValuesH + offset, dst, (nint)kc * ValueDimension);
+            return dst;
+        }
+    }
 
     /// <summary>
     /// Runs <paramref name="n"/> queries. <paramref name="outputs"/> (n × valueDim) is needed for Fused/Naive,
@@ -190,10 +256,10 @@ internal sealed unsafe class RetrievalEngine
 
                     break;
                 case Mode.Scores:
-                    ScoreRows(q, len, pScores, attBlock);
+                    ScoreRows(q, len, pScores, attBlock, s);
                     break;
                 case Mode.Naive:
-                    ScoreRows(q, len, pScores, attBlock);
+                    ScoreRows(q, len, pScores, attBlock, s);
                     NaiveFinish(len, attBlock, outBlock, lseBlock, s);
                     break;
                 default:
@@ -214,7 +280,7 @@ internal sealed unsafe class RetrievalEngine
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void ScoreTile(float* q, int nq, int keyStart, int kc, float* scores)
+    private void ScoreTile(float* q, int nq, int keyStart, int kc, float* scores, Scratch s)
     {
         switch (Similarity)
         {
@@ -225,14 +291,14 @@ internal sealed unsafe class RetrievalEngine
                     q,
                     KeyDimension,
                     nq,
-                    PanelsAt(keyStart),
+                    TileKeys(keyStart, kc, s),
                     Gemm.PanelCount(kc),
                     KeyDimension,
                     scores,
                     KeyTile);
                 break;
             case SimilarityFunction.NegativeEuclidean:
-                PackedDistance.SquaredEuclidean(Level, q, KeyDimension, nq, PanelsAt(keyStart), Gemm.PanelCount(kc), KeyDimension, scores, KeyTile);
+                PackedDistance.SquaredEuclidean(Level, q, KeyDimension, nq, TileKeys(keyStart, kc, s), Gemm.PanelCount(kc), KeyDimension, scores, KeyTile);
                 for (int r = 0; r < nq; r++)
                 {
                     RowKernels.Negate(Level, scores + ((nint)r * KeyTile), kc, root: true);
@@ -240,7 +306,7 @@ internal sealed unsafe class RetrievalEngine
 
                 break;
             default:
-                PackedDistance.Manhattan(Level, q, KeyDimension, nq, PanelsAt(keyStart), Gemm.PanelCount(kc), KeyDimension, scores, KeyTile);
+                PackedDistance.Manhattan(Level, q, KeyDimension, nq, TileKeys(keyStart, kc, s), Gemm.PanelCount(kc), KeyDimension, scores, KeyTile);
                 for (int r = 0; r < nq; r++)
                 {
                     RowKernels.Negate(Level, scores + ((nint)r * KeyTile), kc, root: false);
@@ -250,14 +316,12 @@ internal sealed unsafe class RetrievalEngine
         }
     }
 
-    private float* PanelsAt(int keyStart) => _pPacked + ((nint)(keyStart / Gemm.PanelWidth) * KeyDimension * Gemm.PanelWidth);
-
-    private void ScoreRows(float* q, int len, float* scores, float* attBlock)
+    private void ScoreRows(float* q, int len, float* scores, float* attBlock, Scratch s)
     {
         for (int keyStart = 0; keyStart < Count; keyStart += KeyTile)
         {
             int kc = Math.Min(KeyTile, Count - keyStart);
-            ScoreTile(q, len, keyStart, kc, scores);
+            ScoreTile(q, len, keyStart, kc, scores, s);
             for (int r = 0; r < len; r++)
             {
                 new ReadOnlySpan<float>(scores + ((nint)r * KeyTile), kc)
@@ -279,7 +343,7 @@ internal sealed unsafe class RetrievalEngine
         for (int keyStart = 0; keyStart < Count; keyStart += KeyTile)
         {
             int kc = Math.Min(KeyTile, Count - keyStart);
-            ScoreTile(q, len, keyStart, kc, scores);
+            ScoreTile(q, len, keyStart, kc, scores, s);
             if (normalised)
             {
                 float gain = Separation == SeparationFunction.Polynomial ? 1f : Beta;
@@ -313,12 +377,13 @@ internal sealed unsafe class RetrievalEngine
                 }
             }
 
-            if (normalised && SparseTolerance > 0 && SparseProject(scores, len, kc, keyStart, acc))
+            float* tileValues = TileValues(keyStart, kc, s);
+            if (normalised && SparseTolerance > 0 && SparseProject(scores, len, kc, tileValues, acc))
             {
                 continue;
             }
 
-            Gemm.MultiplyAdd(Level, scores, KeyTile, len, kc, _pValues + ((nint)keyStart * vd), vd, vd, acc, vd);
+            Gemm.MultiplyAdd(Level, scores, KeyTile, len, kc, tileValues, vd, vd, acc, vd);
         }
 
         for (int r = 0; r < len; r++)
@@ -352,7 +417,7 @@ internal sealed unsafe class RetrievalEngine
     /// eight survives: the dense GEMM is faster then.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private bool SparseProject(float* scores, int len, int kc, int keyStart, float* acc)
+    private bool SparseProject(float* scores, int len, int kc, float* tileValues, float* acc)
     {
         float tol = SparseTolerance;
         int kept = 0;
@@ -380,7 +445,7 @@ internal sealed unsafe class RetrievalEngine
                 float w = row[j];
                 if (w >= tol)
                 {
-                    RowKernels.Axpy(Level, w, _pValues + ((nint)(keyStart + j) * vd), accRow, vd);
+                    RowKernels.Axpy(Level, w, tileValues + ((nint)j * vd), accRow, vd);
                 }
             }
         }
@@ -408,7 +473,7 @@ internal sealed unsafe class RetrievalEngine
         for (int keyStart = 0; keyStart < Count; keyStart += KeyTile)
         {
             int kc = Math.Min(KeyTile, Count - keyStart);
-            ScoreTile(q, len, keyStart, kc, scores);
+            ScoreTile(q, len, keyStart, kc, scores, s);
             for (int r = 0; r < len; r++)
             {
                 s.Selectors[r].OfferRange(new ReadOnlySpan<float>(scores + ((nint)r * KeyTile), kc), keyStart);
@@ -542,8 +607,14 @@ internal sealed unsafe class RetrievalEngine
             }
         }
 
+        // Tile by tile: each output stays one sequential FMA chain over all keys (the accumulator is stored exactly
+        // between tiles), and bfloat16 values are decoded one tile at a time.
         new Span<float>(outBlock, len * ValueDimension).Clear();
-        Gemm.MultiplyAdd(Level, attBlock, Count, len, Count, _pValues, ValueDimension, ValueDimension, outBlock, ValueDimension);
+        for (int keyStart = 0; keyStart < Count; keyStart += KeyTile)
+        {
+            int kc = Math.Min(KeyTile, Count - keyStart);
+            Gemm.MultiplyAdd(Level, attBlock + keyStart, Count, len, kc, TileValues(keyStart, kc, s), ValueDimension, ValueDimension, outBlock, ValueDimension);
+        }
     }
 
     /// <summary>Per-worker buffers; their size does not depend on the number of stored patterns.</summary>
@@ -554,6 +625,9 @@ internal sealed unsafe class RetrievalEngine
             Scores = new float[rows * KeyTile];
             Acc = new float[rows * e.ValueDimension];
             Queries = e.Similarity == SimilarityFunction.Cosine ? new float[rows * e.KeyDimension] : [];
+            bool half = e.Storage == MemoryStorage.BFloat16;
+            KeyTileBuffer = half ? GC.AllocateUninitializedArray<float>(RetrievalEngine.KeyTile * e.KeyDimension, pinned: true) : [];
+            ValueTileBuffer = half ? GC.AllocateUninitializedArray<float>(RetrievalEngine.KeyTile * e.ValueDimension, pinned: true) : [];
             RowMax = new float[rows];
             RowSum = new float[rows];
             int k = Math.Max(1, e.TopK);
@@ -568,6 +642,12 @@ internal sealed unsafe class RetrievalEngine
         public float[] Acc { get; }
 
         public float[] Queries { get; }
+
+        /// <summary>Decoded key panels of one tile (bfloat16 storage only; pinned).</summary>
+        public float[] KeyTileBuffer { get; }
+
+        /// <summary>Decoded value rows of one tile (bfloat16 storage only; pinned).</summary>
+        public float[] ValueTileBuffer { get; }
 
         public float[] RowMax { get; }
 

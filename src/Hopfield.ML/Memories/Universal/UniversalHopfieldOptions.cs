@@ -40,6 +40,9 @@ public sealed record UniversalHopfieldOptions
     /// </summary>
     public float SparseTolerance { get; init; }
 
+    /// <summary>Precision of the stored keys and values. Default: <see cref="MemoryStorage.Float32"/>.</summary>
+    public MemoryStorage Storage { get; init; } = MemoryStorage.Float32;
+
     /// <summary>Worker threads for batches; 0 = all processors. Results do not depend on this value.</summary>
     public int Threads { get; init; }
 }
