@@ -154,6 +154,7 @@ internal static class BenchCommand
                 {
                     seconds_per_sweep = r.SecondsPerSweep,
                     cpu_seconds_per_sweep = r.CpuSecondsPerSweep,
+                    recall_seconds = r.RecallSeconds,
                     pattern_bytes = r.PatternBytes,
                     overlap = r.Overlap,
                     seconds = r.Seconds,
@@ -166,11 +167,12 @@ internal static class BenchCommand
                 return 0;
             }
 
-            var table = new Table().AddColumns("N", "P", "ms / sweep", "pattern bytes", "overlap after one sweep");
+            var table = new Table().AddColumns("N", "P", "ms / sweep", "ms / Recall(1 sweep)", "pattern bytes", "overlap after one sweep");
             table.AddRow(
                 options.Neurons.ToString("N0", CultureInfo.InvariantCulture),
                 options.Patterns.ToString(CultureInfo.InvariantCulture),
                 Format(r.SecondsPerSweep * 1e3, "0.000"),
+                Format(r.RecallSeconds * 1e3, "0.000"),
                 r.PatternBytes.ToString("N0", CultureInfo.InvariantCulture),
                 Format(r.Overlap, "0.0000"));
             io.Console.Write(table);

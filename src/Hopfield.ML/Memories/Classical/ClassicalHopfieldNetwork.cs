@@ -27,6 +27,7 @@ public sealed class ClassicalHopfieldNetwork
 
     private readonly PackedPatterns _patterns;
     private readonly float[]? _weights;
+    private SpareDynamics? _spare;
 
     /// <summary>Creates an empty network.</summary>
     /// <param name="neurons">Number of neurons N (≥ 1).</param>
@@ -240,8 +241,17 @@ public sealed class ClassicalHopfieldNetwork
     /// <returns>The final state, sweep count, termination and energy trace.</returns>
     /// <exception cref="ArgumentException">Wrong probe length or a value other than ±1; invalid options.</exception>
     /// <exception cref="InvalidOperationException">No pattern has been stored.</exception>
-    public BinaryRecallResult Recall(ReadOnlySpan<sbyte> probe, BinaryRecallOptions? options = null) =>
-        BinaryRecallEngine.Run(CreateDynamics(), probe, options, "classical Hopfield network");
+    public BinaryRecallResult Recall(ReadOnlySpan<sbyte> probe, BinaryRecallOptions? options = null)
+    {
+        // The dynamics hold N-sized work buffers (4 MiB of fields at N = 2²⁰): reuse one spare instead of allocating
+        // (and page-faulting) fresh ones on every call. A spare built before a later Store is discarded.
+        int count = PatternCount;
+        var spare = Interlocked.Exchange(ref _spare, null);
+        IBinaryDynamics dynamics = spare is not null && spare.PatternCount == count ? spare.Dynamics : CreateDynamics();
+        var result = BinaryRecallEngine.Run(dynamics, probe, options, "classical Hopfield network");
+        Interlocked.CompareExchange(ref _spare, new SpareDynamics(dynamics, count), null);
+        return result;
+    }
 
     /// <summary>Recalls several probes (in parallel); result k belongs to probe k. Equivalent to calling <see cref="Recall"/> on each.</summary>
     /// <param name="probes">The initial states, each N values of ±1.</param>
@@ -274,6 +284,9 @@ public sealed class ClassicalHopfieldNetwork
     }
 
     internal ClassicalHopfieldNetwork Clone() => new(this);
+
+    /// <summary>A dynamics instance not in use, with the pattern count it was built for.</summary>
+    private sealed record SpareDynamics(IBinaryDynamics Dynamics, int PatternCount);
 
     internal IBinaryDynamics CreateDynamics() =>
         _weights is null ? new HebbianDynamics(_patterns) : new MatrixDynamics(_weights, Neurons, PatternCount);
