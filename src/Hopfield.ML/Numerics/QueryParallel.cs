@@ -10,7 +10,11 @@ internal static class QueryParallel
     public static int ResolveThreads(int threads) => threads <= 0 ? Environment.ProcessorCount : threads;
 
     /// <summary>Calls <paramref name="body"/>(start, length, scratch) for each block; one scratch per worker.</summary>
-    public static void For<TScratch>(int count, int blockSize, int threads, Func<TScratch> createScratch, Action<int, int, TScratch> body)
+    public static void For<TScratch>(int count, int blockSize, int threads, Func<TScratch> createScratch, Action<int, int, TScratch> body) =>
+        For(count, blockSize, threads, createScratch, body, null);
+
+    /// <summary>As above; <paramref name="release"/> receives each worker's scratch when the worker is done (for pooling).</summary>
+    public static void For<TScratch>(int count, int blockSize, int threads, Func<TScratch> createScratch, Action<int, int, TScratch> body, Action<TScratch>? release)
     {
         int blocks = (count + blockSize - 1) / blockSize;
         if (blocks == 0)
@@ -28,6 +32,7 @@ internal static class QueryParallel
                 body(start, Math.Min(blockSize, count - start), scratch);
             }
 
+            release?.Invoke(scratch);
             return;
         }
 
@@ -43,6 +48,6 @@ internal static class QueryParallel
                 body(start, Math.Min(blockSize, count - start), scratch);
                 return scratch;
             },
-            _ => { });
+            scratch => release?.Invoke(scratch));
     }
 }

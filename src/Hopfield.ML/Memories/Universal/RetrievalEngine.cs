@@ -27,6 +27,7 @@ internal sealed unsafe class RetrievalEngine
     /// <summary>Keys per tile (a multiple of <see cref="Gemm.PanelWidth"/>).</summary>
     public const int KeyTile = 128;
 
+    private readonly System.Collections.Concurrent.ConcurrentBag<Scratch> _scratchPool = [];
     private readonly float[]? _keys;
     private readonly float[]? _packed;
     private readonly float[]? _values;
@@ -214,13 +215,24 @@ internal sealed unsafe class RetrievalEngine
     public void Run(Mode mode, float* queries, int n, float* outputs, float* attention, float* lse, int* nearest, int threads)
     {
         nint q = (nint)queries, o = (nint)outputs, a = (nint)attention, l = (nint)lse, ix = (nint)nearest;
-        int rows = Math.Min(n, QueryBlock);
         QueryParallel.For(
             n,
             QueryBlock,
             threads,
-            () => new Scratch(this, rows),
-            (start, len, scratch) => Block(mode, (float*)q, start, len, (float*)o, (float*)a, (float*)l, (int*)ix, scratch));
+            RentScratch,
+            (start, len, scratch) => Block(mode, (float*)q, start, len, (float*)o, (float*)a, (float*)l, (int*)ix, scratch),
+            ReturnScratch);
+    }
+
+    /// <summary>A pooled worker scratch (tile-sized, independent of the pattern count), or a new one.</summary>
+    private Scratch RentScratch() => _scratchPool.TryTake(out var s) ? s : new Scratch(this, QueryBlock);
+
+    private void ReturnScratch(Scratch s)
+    {
+        if (_scratchPool.Count < Environment.ProcessorCount)
+        {
+            _scratchPool.Add(s);
+        }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
