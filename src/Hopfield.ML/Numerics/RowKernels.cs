@@ -7,8 +7,9 @@ namespace Hopfield.ML.Numerics;
 /// Short-row kernels of the fused online softmax (one score tile row at a time). They are fully optimised from the
 /// first call (<see cref="MethodImplOptions.AggressiveOptimization"/>, everything inlined), unlike generic library
 /// calls that start in tier-0 code: a benchmark of a few batches would otherwise time unoptimised code.
-/// Exponentials use <see cref="Vector512.Exp(Vector512{float})"/> and its narrower forms; the scalar tail and the
-/// scalar reference use <see cref="MathF.Exp"/>, so levels agree to a few ulps, not bit for bit.
+/// Exponentials use an inlined Cephes-style single-precision exp (relative error ≈ 1e-7; arguments below −87.3, whose
+/// true value is below the smallest normal single, give exactly 0 so no denormal reaches the projection); the scalar
+/// tail and the scalar reference use <see cref="MathF.Exp"/>, so levels agree to a few ulps, not bit for bit.
 /// </summary>
 internal static unsafe class RowKernels
 {
@@ -70,7 +71,7 @@ internal static unsafe class RowKernels
             var acc = Vector512<float>.Zero;
             for (; i + 16 <= n; i += 16)
             {
-                var e = Vector512.Exp((Vector512.Load(x + i) - s) * g);
+                var e = Exp((Vector512.Load(x + i) - s) * g);
                 e.Store(x + i);
                 acc += e;
             }
@@ -84,7 +85,7 @@ internal static unsafe class RowKernels
             var acc = Vector256<float>.Zero;
             for (; i + 8 <= n; i += 8)
             {
-                var e = Vector256.Exp((Vector256.Load(x + i) - s) * g);
+                var e = Exp((Vector256.Load(x + i) - s) * g);
                 e.Store(x + i);
                 acc += e;
             }
@@ -98,7 +99,7 @@ internal static unsafe class RowKernels
             var acc = Vector128<float>.Zero;
             for (; i + 4 <= n; i += 4)
             {
-                var e = Vector128.Exp((Vector128.Load(x + i) - s) * g);
+                var e = Exp((Vector128.Load(x + i) - s) * g);
                 e.Store(x + i);
                 acc += e;
             }
@@ -198,6 +199,75 @@ internal static unsafe class RowKernels
         {
             x[i] = root ? -MathF.Sqrt(x[i]) : -x[i];
         }
+    }
+
+    private const float ExpLow = -87.33654f;
+    private const float ExpHigh = 88.37626f;
+    private const float Log2E = 1.44269504088896341f;
+    private const float Ln2Hi = 0.693359375f;
+    private const float Ln2Lo = -2.12194440e-4f;
+    private const float P0 = 1.9875691500e-4f;
+    private const float P1 = 1.3981999507e-3f;
+    private const float P2 = 8.3334519073e-3f;
+    private const float P3 = 4.1665795894e-2f;
+    private const float P4 = 1.6666665459e-1f;
+    private const float P5 = 5.0000001201e-1f;
+
+    /// <summary>e^x, Cephes expf scheme: x = n·ln2 + r, |r| ≤ ln2/2, e^r by a degree-7 polynomial, 2ⁿ by exponent bits.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static Vector512<float> Exp(Vector512<float> x)
+    {
+        var under = Vector512.LessThan(x, Vector512.Create(ExpLow));
+        x = Vector512.Min(Vector512.Max(x, Vector512.Create(ExpLow)), Vector512.Create(ExpHigh));
+        var n = Vector512.Round(x * Vector512.Create(Log2E));
+        var r = Vector512.FusedMultiplyAdd(n, Vector512.Create(-Ln2Hi), x);
+        r = Vector512.FusedMultiplyAdd(n, Vector512.Create(-Ln2Lo), r);
+        var y = Vector512.FusedMultiplyAdd(Vector512.Create(P0), r, Vector512.Create(P1));
+        y = Vector512.FusedMultiplyAdd(y, r, Vector512.Create(P2));
+        y = Vector512.FusedMultiplyAdd(y, r, Vector512.Create(P3));
+        y = Vector512.FusedMultiplyAdd(y, r, Vector512.Create(P4));
+        y = Vector512.FusedMultiplyAdd(y, r, Vector512.Create(P5));
+        y = Vector512.FusedMultiplyAdd(y, r * r, r) + Vector512<float>.One;
+        var scale = Vector512.ShiftLeft(Vector512.ConvertToInt32(n) + Vector512.Create(127), 23).AsSingle();
+        return Vector512.AndNot(y * scale, under.AsSingle());
+    }
+
+    /// <summary>256-bit form of <see cref="Exp(Vector512{float})"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static Vector256<float> Exp(Vector256<float> x)
+    {
+        var under = Vector256.LessThan(x, Vector256.Create(ExpLow));
+        x = Vector256.Min(Vector256.Max(x, Vector256.Create(ExpLow)), Vector256.Create(ExpHigh));
+        var n = Vector256.Round(x * Vector256.Create(Log2E));
+        var r = Vector256.FusedMultiplyAdd(n, Vector256.Create(-Ln2Hi), x);
+        r = Vector256.FusedMultiplyAdd(n, Vector256.Create(-Ln2Lo), r);
+        var y = Vector256.FusedMultiplyAdd(Vector256.Create(P0), r, Vector256.Create(P1));
+        y = Vector256.FusedMultiplyAdd(y, r, Vector256.Create(P2));
+        y = Vector256.FusedMultiplyAdd(y, r, Vector256.Create(P3));
+        y = Vector256.FusedMultiplyAdd(y, r, Vector256.Create(P4));
+        y = Vector256.FusedMultiplyAdd(y, r, Vector256.Create(P5));
+        y = Vector256.FusedMultiplyAdd(y, r * r, r) + Vector256<float>.One;
+        var scale = Vector256.ShiftLeft(Vector256.ConvertToInt32(n) + Vector256.Create(127), 23).AsSingle();
+        return Vector256.AndNot(y * scale, under.AsSingle());
+    }
+
+    /// <summary>128-bit form of <see cref="Exp(Vector512{float})"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static Vector128<float> Exp(Vector128<float> x)
+    {
+        var under = Vector128.LessThan(x, Vector128.Create(ExpLow));
+        x = Vector128.Min(Vector128.Max(x, Vector128.Create(ExpLow)), Vector128.Create(ExpHigh));
+        var n = Vector128.Round(x * Vector128.Create(Log2E));
+        var r = Vector128.FusedMultiplyAdd(n, Vector128.Create(-Ln2Hi), x);
+        r = Vector128.FusedMultiplyAdd(n, Vector128.Create(-Ln2Lo), r);
+        var y = Vector128.FusedMultiplyAdd(Vector128.Create(P0), r, Vector128.Create(P1));
+        y = Vector128.FusedMultiplyAdd(y, r, Vector128.Create(P2));
+        y = Vector128.FusedMultiplyAdd(y, r, Vector128.Create(P3));
+        y = Vector128.FusedMultiplyAdd(y, r, Vector128.Create(P4));
+        y = Vector128.FusedMultiplyAdd(y, r, Vector128.Create(P5));
+        y = Vector128.FusedMultiplyAdd(y, r * r, r) + Vector128<float>.One;
+        var scale = Vector128.ShiftLeft(Vector128.ConvertToInt32(n) + Vector128.Create(127), 23).AsSingle();
+        return Vector128.AndNot(y * scale, under.AsSingle());
     }
 
     private static float HorizontalMax(Vector256<float> v) => HorizontalMax(Vector128.Max(v.GetLower(), v.GetUpper()));

@@ -87,3 +87,40 @@ public unsafe class RowKernelsTests
         }
     }
 }
+
+public class RowKernelsExpTests
+{
+    [Fact]
+    public void VectorExpIsWithinTwoUlpsOfDoubleExpOverTheWholeRange()
+    {
+        var xs = new List<float> { 0f, -0f, 1f, -1f, 0.5f, -87.3f, 88.3f, -20.123f, 10f, float.NegativeInfinity, -87.4f, -1000f };
+        for (float x = -87f; x < 88f; x += 0.0137f)
+        {
+            xs.Add(x);
+        }
+
+        float[] input = [.. xs];
+        for (int i = 0; i + 16 <= input.Length; i += 16)
+        {
+            var v512 = RowKernels.Exp(System.Runtime.Intrinsics.Vector512.Create(input.AsSpan(i, 16)));
+            var v256 = RowKernels.Exp(System.Runtime.Intrinsics.Vector256.Create(input.AsSpan(i, 8)));
+            var v128 = RowKernels.Exp(System.Runtime.Intrinsics.Vector128.Create(input.AsSpan(i, 4)));
+            for (int k = 0; k < 16; k++)
+            {
+                float x = input[i + k];
+                double expected = x < -87.33654f ? 0 : Math.Exp(x);
+                float got = v512[k];
+                Assert.True(Math.Abs(got - expected) <= 2.5e-7 * expected, $"exp({x}) = {got}, expected {expected}");
+                if (k < 8)
+                {
+                    Assert.Equal(got, v256[k]);
+                }
+
+                if (k < 4)
+                {
+                    Assert.Equal(got, v128[k]);
+                }
+            }
+        }
+    }
+}

@@ -1,5 +1,7 @@
+using System.Numerics;
 using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
 using Hopfield.ML.Numerics;
 
 namespace Hopfield.ML.Memories.Universal;
@@ -432,17 +434,26 @@ internal sealed unsafe class RetrievalEngine
     private bool SparseProject(float* scores, int len, int kc, float* tileValues, float* acc)
     {
         float tol = SparseTolerance;
-        int kept = 0;
-        for (int r = 0; r < len; r++)
+        int full = Level == SimdLevel.Vector512 ? kc & ~15 : 0;
+        long limit = (long)len * kc / 8;
+        long kept = 0;
+        var tv = Vector512.Create(tol);
+        for (int r = 0; r < len && kept <= limit; r++)
         {
             float* row = scores + ((nint)r * KeyTile);
-            for (int j = 0; j < kc; j++)
+            int j = 0;
+            for (; j < full; j += 16)
+            {
+                kept += BitOperations.PopCount(Vector512.GreaterThanOrEqual(Vector512.Load(row + j), tv).ExtractMostSignificantBits());
+            }
+
+            for (; j < kc; j++)
             {
                 kept += row[j] >= tol ? 1 : 0;
             }
         }
 
-        if ((long)kept * 8 > (long)len * kc)
+        if (kept > limit)
         {
             return false;
         }
@@ -452,7 +463,19 @@ internal sealed unsafe class RetrievalEngine
         {
             float* row = scores + ((nint)r * KeyTile);
             float* accRow = acc + ((nint)r * vd);
-            for (int j = 0; j < kc; j++)
+            int j = 0;
+            for (; j < full; j += 16)
+            {
+                ulong mask = Vector512.GreaterThanOrEqual(Vector512.Load(row + j), tv).ExtractMostSignificantBits();
+                while (mask != 0)
+                {
+                    int b = BitOperations.TrailingZeroCount(mask);
+                    mask &= mask - 1;
+                    RowKernels.Axpy(Level, row[j + b], tileValues + ((nint)(j + b) * vd), accRow, vd);
+                }
+            }
+
+            for (; j < kc; j++)
             {
                 float w = row[j];
                 if (w >= tol)
