@@ -36,18 +36,61 @@ internal static class QueryParallel
             return;
         }
 
-        var options = new ParallelOptions { MaxDegreeOfParallelism = workers };
-        Parallel.For(
-            0,
-            blocks,
-            options,
-            createScratch,
-            (b, _, scratch) =>
+        // Self-scheduling over a shared block counter, one block at a time, the calling thread included. With few
+        // blocks (B = 1000 is 8 blocks of 126) Parallel.For's growing range chunks can hand one worker 5 blocks and the
+        // other 3; taking blocks one by one keeps every core busy to the end.
+        int next = -1;
+        void Work()
+        {
+            TScratch scratch = createScratch();
+            try
             {
-                int start = b * blockSize;
-                body(start, Math.Min(blockSize, count - start), scratch);
-                return scratch;
-            },
-            scratch => release?.Invoke(scratch));
+                int b;
+                while ((b = Interlocked.Increment(ref next)) < blocks)
+                {
+                    int start = b * blockSize;
+                    body(start, Math.Min(blockSize, count - start), scratch);
+                }
+            }
+            finally
+            {
+                release?.Invoke(scratch);
+            }
+        }
+
+        var helpers = new Task[workers - 1];
+        for (int w = 0; w < helpers.Length; w++)
+        {
+            helpers[w] = Task.Factory.StartNew(Work, CancellationToken.None, TaskCreationOptions.DenyChildAttach, TaskScheduler.Default);
+        }
+
+        Exception? own = null;
+        try
+        {
+            Work();
+        }
+        catch (Exception ex)
+        {
+            own = ex;
+            Interlocked.Exchange(ref next, blocks); // let the helpers stop early
+        }
+
+        try
+        {
+            Task.WaitAll(helpers);
+        }
+        catch (AggregateException ex) when (own is null)
+        {
+            throw ex.InnerExceptions.Count == 1 ? ex.InnerExceptions[0] : ex;
+        }
+        catch (AggregateException) when (own is not null)
+        {
+            // the caller's own failure is reported below
+        }
+
+        if (own is not null)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(own).Throw();
+        }
     }
 }
