@@ -4,7 +4,7 @@ using Hopfield.ML.Numerics;
 
 namespace Hopfield.Benchmarks;
 
-/// <summary>Single-thread kernel timings by thread CPU time: meaningful even when other processes share the cores.</summary>
+/// <summary>Single-thread kernel timings by process CPU time (best of 7): meaningful even when other processes share the cores.</summary>
 internal static unsafe class RawKernelTimer
 {
     public static void Run(string[] args)
@@ -29,11 +29,10 @@ internal static unsafe class RawKernelTimer
     private static void Time(string name, double flops, Action body)
     {
         body();
-        var thread = Process.GetCurrentProcess();
         double best = double.MaxValue;
         for (int r = 0; r < 7; r++)
         {
-            TimeSpan cpu0 = CurrentThreadCpu();
+            TimeSpan cpu0 = ProcessCpu();
             int reps = 0;
             long t0 = Stopwatch.GetTimestamp();
             while (Stopwatch.GetElapsedTime(t0).TotalSeconds < 0.2)
@@ -42,15 +41,14 @@ internal static unsafe class RawKernelTimer
                 reps++;
             }
 
-            double cpu = (CurrentThreadCpu() - cpu0).TotalSeconds / reps;
+            double cpu = (ProcessCpu() - cpu0).TotalSeconds / reps;
             best = Math.Min(best, cpu);
         }
 
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{name}: {best * 1e3:0.000} ms CPU  {flops / best / 1e9:0.0} GFLOP/s per core"));
-        GC.KeepAlive(thread);
     }
 
-    private static TimeSpan CurrentThreadCpu()
+    private static TimeSpan ProcessCpu()
     {
         // The process CPU time is the sum over threads; only this thread runs kernels here.
         using var p = Process.GetCurrentProcess();

@@ -13,8 +13,10 @@ namespace Hopfield.ML.Memories.Universal;
 /// The default (fused) path walks the stored keys in tiles of <see cref="KeyTile"/>: a score tile for a block
 /// of <see cref="QueryBlock"/> queries is computed with the packed GEMM micro-kernel, turned into weights with an
 /// online softmax (running max, running sum, accumulator rescaled when the max grows) and immediately projected
-/// onto the matching value rows. Peak working memory is QueryBlock × (KeyTile + valueDim) floats per worker,
-/// independent of the number of stored patterns. Max and top-k keep a k-entry heap per query instead.
+/// onto the matching value rows. Peak working memory is QueryBlock × (KeyTile + valueDim) floats per worker (plus
+/// KeyTile × (keyDim + valueDim) decoded floats with bfloat16 storage), independent of the number of stored patterns;
+/// worker buffers are pooled, so a batch allocates nothing once the engine is warm. Max and top-k keep a k-entry heap
+/// per query instead. With a sparse tolerance, tiles whose weights are nearly all negligible are projected row by row.
 /// </para>
 /// <para>
 /// The naive path materialises the full score row (it is what the caller asked for when it wants the attention
