@@ -12,5 +12,6 @@ internal static class CommandCatalog
         yield return CapacityCommand.Build(io);
         yield return RepairCommand.Build(io);
         yield return ExperimentCommand.Build(io);
+        yield return BenchCommand.Build(io);
     }
 }

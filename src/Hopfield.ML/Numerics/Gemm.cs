@@ -146,124 +146,194 @@ internal static unsafe class Gemm
 
     // ---------------------------------------------------------------- scores: A·Bᵀ with packed B
 
+    /// <summary>Inner-dimension chunk of the 512-bit score kernel: a pair of panel chunks (2 × 16 × 256 floats = 32 KiB) stays in L1.</summary>
+    internal const int ScoreChunk = 256;
+
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Scores512(float* a, int lda, int m, float* panels, int panelCount, int k, float* c, int ldc)
     {
+        // Loop order: inner-dimension chunk, then a pair of panels, then query row groups. The panel-pair chunk is
+        // reused by every row group from L1, and the query rows stream from L2. Chunks continue each output's single
+        // FMA chain (the accumulator is stored and reloaded exactly), so results equal the unchunked kernel bit for bit.
         nint stride = (nint)k * PanelWidth;
-        int i = 0;
-        for (; i + 6 <= m; i += 6)
+        int chunks = Math.Max(1, (k + ScoreChunk - 1) / ScoreChunk);
+        int chunk = (k + chunks - 1) / chunks;
+        for (int k0 = 0; k0 < k || k0 == 0; k0 += chunk)
         {
-            float* a0 = a + ((nint)i * lda), a1 = a0 + lda, a2 = a1 + lda, a3 = a2 + lda, a4 = a3 + lda, a5 = a4 + lda;
-            float* c0 = c + ((nint)i * ldc);
+            int k1 = Math.Min(k, k0 + chunk);
+            bool first = k0 == 0;
             int p = 0;
             for (; p + 2 <= panelCount; p += 2)
             {
                 float* b0 = panels + (p * stride);
-                float* b1 = b0 + stride;
-                Vector512<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
-                Vector512<float> c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
-                for (int t = 0; t < k; t++)
+                int i = 0;
+                for (; i + 6 <= m; i += 6)
                 {
-                    var x0 = Vector512.Load(b0 + (t * PanelWidth));
-                    var x1 = Vector512.Load(b1 + (t * PanelWidth));
-                    var s = Vector512.Create(a0[t]);
-                    c00 = Vector512.FusedMultiplyAdd(s, x0, c00);
-                    c01 = Vector512.FusedMultiplyAdd(s, x1, c01);
-                    s = Vector512.Create(a1[t]);
-                    c10 = Vector512.FusedMultiplyAdd(s, x0, c10);
-                    c11 = Vector512.FusedMultiplyAdd(s, x1, c11);
-                    s = Vector512.Create(a2[t]);
-                    c20 = Vector512.FusedMultiplyAdd(s, x0, c20);
-                    c21 = Vector512.FusedMultiplyAdd(s, x1, c21);
-                    s = Vector512.Create(a3[t]);
-                    c30 = Vector512.FusedMultiplyAdd(s, x0, c30);
-                    c31 = Vector512.FusedMultiplyAdd(s, x1, c31);
-                    s = Vector512.Create(a4[t]);
-                    c40 = Vector512.FusedMultiplyAdd(s, x0, c40);
-                    c41 = Vector512.FusedMultiplyAdd(s, x1, c41);
-                    s = Vector512.Create(a5[t]);
-                    c50 = Vector512.FusedMultiplyAdd(s, x0, c50);
-                    c51 = Vector512.FusedMultiplyAdd(s, x1, c51);
+                    Micro6x2(a + ((nint)i * lda), lda, b0, stride, k0, k1, c + ((nint)i * ldc) + (p * PanelWidth), ldc, first);
                 }
 
-                float* cp = c0 + (p * PanelWidth);
-                c00.Store(cp);
-                c01.Store(cp + 16);
-                cp += ldc;
-                c10.Store(cp);
-                c11.Store(cp + 16);
-                cp += ldc;
-                c20.Store(cp);
-                c21.Store(cp + 16);
-                cp += ldc;
-                c30.Store(cp);
-                c31.Store(cp + 16);
-                cp += ldc;
-                c40.Store(cp);
-                c41.Store(cp + 16);
-                cp += ldc;
-                c50.Store(cp);
-                c51.Store(cp + 16);
+                for (; i < m; i++)
+                {
+                    Micro1x2(a + ((nint)i * lda), b0, stride, k0, k1, c + ((nint)i * ldc) + (p * PanelWidth), first);
+                }
             }
 
             if (p < panelCount)
             {
                 float* b0 = panels + (p * stride);
-                Vector512<float> c00 = default, c10 = default, c20 = default, c30 = default, c40 = default, c50 = default;
-                for (int t = 0; t < k; t++)
+                int i = 0;
+                for (; i + 6 <= m; i += 6)
                 {
-                    var x0 = Vector512.Load(b0 + (t * PanelWidth));
-                    c00 = Vector512.FusedMultiplyAdd(Vector512.Create(a0[t]), x0, c00);
-                    c10 = Vector512.FusedMultiplyAdd(Vector512.Create(a1[t]), x0, c10);
-                    c20 = Vector512.FusedMultiplyAdd(Vector512.Create(a2[t]), x0, c20);
-                    c30 = Vector512.FusedMultiplyAdd(Vector512.Create(a3[t]), x0, c30);
-                    c40 = Vector512.FusedMultiplyAdd(Vector512.Create(a4[t]), x0, c40);
-                    c50 = Vector512.FusedMultiplyAdd(Vector512.Create(a5[t]), x0, c50);
+                    Micro6x1(a + ((nint)i * lda), lda, b0, k0, k1, c + ((nint)i * ldc) + (p * PanelWidth), ldc, first);
                 }
 
-                float* cp = c0 + (p * PanelWidth);
-                c00.Store(cp);
-                c10.Store(cp + ldc);
-                c20.Store(cp + (2 * ldc));
-                c30.Store(cp + (3 * ldc));
-                c40.Store(cp + (4 * ldc));
-                c50.Store(cp + (5 * ldc));
+                for (; i < m; i++)
+                {
+                    Micro1x1(a + ((nint)i * lda), b0, k0, k1, c + ((nint)i * ldc) + (p * PanelWidth), first);
+                }
+            }
+
+            if (k == 0)
+            {
+                break;
             }
         }
+    }
 
-        for (; i < m; i++)
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Micro6x2(float* a0, int lda, float* b0, nint stride, int k0, int k1, float* cp, int ldc, bool first)
+    {
+        float* a1 = a0 + lda, a2 = a1 + lda, a3 = a2 + lda, a4 = a3 + lda, a5 = a4 + lda;
+        float* b1 = b0 + stride;
+        Vector512<float> c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51;
+        if (first)
         {
-            float* a0 = a + ((nint)i * lda);
-            float* c0 = c + ((nint)i * ldc);
-            int p = 0;
-            for (; p + 2 <= panelCount; p += 2)
-            {
-                float* b0 = panels + (p * stride);
-                float* b1 = b0 + stride;
-                Vector512<float> c00 = default, c01 = default;
-                for (int t = 0; t < k; t++)
-                {
-                    var s = Vector512.Create(a0[t]);
-                    c00 = Vector512.FusedMultiplyAdd(s, Vector512.Load(b0 + (t * PanelWidth)), c00);
-                    c01 = Vector512.FusedMultiplyAdd(s, Vector512.Load(b1 + (t * PanelWidth)), c01);
-                }
-
-                c00.Store(c0 + (p * PanelWidth));
-                c01.Store(c0 + (p * PanelWidth) + 16);
-            }
-
-            if (p < panelCount)
-            {
-                float* b0 = panels + (p * stride);
-                Vector512<float> c00 = default;
-                for (int t = 0; t < k; t++)
-                {
-                    c00 = Vector512.FusedMultiplyAdd(Vector512.Create(a0[t]), Vector512.Load(b0 + (t * PanelWidth)), c00);
-                }
-
-                c00.Store(c0 + (p * PanelWidth));
-            }
+            c00 = c01 = c10 = c11 = c20 = c21 = c30 = c31 = c40 = c41 = c50 = c51 = Vector512<float>.Zero;
         }
+        else
+        {
+            c00 = Vector512.Load(cp);
+            c01 = Vector512.Load(cp + 16);
+            c10 = Vector512.Load(cp + ldc);
+            c11 = Vector512.Load(cp + ldc + 16);
+            c20 = Vector512.Load(cp + (2 * ldc));
+            c21 = Vector512.Load(cp + (2 * ldc) + 16);
+            c30 = Vector512.Load(cp + (3 * ldc));
+            c31 = Vector512.Load(cp + (3 * ldc) + 16);
+            c40 = Vector512.Load(cp + (4 * ldc));
+            c41 = Vector512.Load(cp + (4 * ldc) + 16);
+            c50 = Vector512.Load(cp + (5 * ldc));
+            c51 = Vector512.Load(cp + (5 * ldc) + 16);
+        }
+
+        for (int t = k0; t < k1; t++)
+        {
+            var x0 = Vector512.Load(b0 + (t * PanelWidth));
+            var x1 = Vector512.Load(b1 + (t * PanelWidth));
+            var s = Vector512.Create(a0[t]);
+            c00 = Vector512.FusedMultiplyAdd(s, x0, c00);
+            c01 = Vector512.FusedMultiplyAdd(s, x1, c01);
+            s = Vector512.Create(a1[t]);
+            c10 = Vector512.FusedMultiplyAdd(s, x0, c10);
+            c11 = Vector512.FusedMultiplyAdd(s, x1, c11);
+            s = Vector512.Create(a2[t]);
+            c20 = Vector512.FusedMultiplyAdd(s, x0, c20);
+            c21 = Vector512.FusedMultiplyAdd(s, x1, c21);
+            s = Vector512.Create(a3[t]);
+            c30 = Vector512.FusedMultiplyAdd(s, x0, c30);
+            c31 = Vector512.FusedMultiplyAdd(s, x1, c31);
+            s = Vector512.Create(a4[t]);
+            c40 = Vector512.FusedMultiplyAdd(s, x0, c40);
+            c41 = Vector512.FusedMultiplyAdd(s, x1, c41);
+            s = Vector512.Create(a5[t]);
+            c50 = Vector512.FusedMultiplyAdd(s, x0, c50);
+            c51 = Vector512.FusedMultiplyAdd(s, x1, c51);
+        }
+
+        c00.Store(cp);
+        c01.Store(cp + 16);
+        cp += ldc;
+        c10.Store(cp);
+        c11.Store(cp + 16);
+        cp += ldc;
+        c20.Store(cp);
+        c21.Store(cp + 16);
+        cp += ldc;
+        c30.Store(cp);
+        c31.Store(cp + 16);
+        cp += ldc;
+        c40.Store(cp);
+        c41.Store(cp + 16);
+        cp += ldc;
+        c50.Store(cp);
+        c51.Store(cp + 16);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Micro6x1(float* a0, int lda, float* b0, int k0, int k1, float* cp, int ldc, bool first)
+    {
+        float* a1 = a0 + lda, a2 = a1 + lda, a3 = a2 + lda, a4 = a3 + lda, a5 = a4 + lda;
+        Vector512<float> c00, c10, c20, c30, c40, c50;
+        if (first)
+        {
+            c00 = c10 = c20 = c30 = c40 = c50 = Vector512<float>.Zero;
+        }
+        else
+        {
+            c00 = Vector512.Load(cp);
+            c10 = Vector512.Load(cp + ldc);
+            c20 = Vector512.Load(cp + (2 * ldc));
+            c30 = Vector512.Load(cp + (3 * ldc));
+            c40 = Vector512.Load(cp + (4 * ldc));
+            c50 = Vector512.Load(cp + (5 * ldc));
+        }
+
+        for (int t = k0; t < k1; t++)
+        {
+            var x0 = Vector512.Load(b0 + (t * PanelWidth));
+            c00 = Vector512.FusedMultiplyAdd(Vector512.Create(a0[t]), x0, c00);
+            c10 = Vector512.FusedMultiplyAdd(Vector512.Create(a1[t]), x0, c10);
+            c20 = Vector512.FusedMultiplyAdd(Vector512.Create(a2[t]), x0, c20);
+            c30 = Vector512.FusedMultiplyAdd(Vector512.Create(a3[t]), x0, c30);
+            c40 = Vector512.FusedMultiplyAdd(Vector512.Create(a4[t]), x0, c40);
+            c50 = Vector512.FusedMultiplyAdd(Vector512.Create(a5[t]), x0, c50);
+        }
+
+        c00.Store(cp);
+        c10.Store(cp + ldc);
+        c20.Store(cp + (2 * ldc));
+        c30.Store(cp + (3 * ldc));
+        c40.Store(cp + (4 * ldc));
+        c50.Store(cp + (5 * ldc));
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Micro1x2(float* a0, float* b0, nint stride, int k0, int k1, float* cp, bool first)
+    {
+        float* b1 = b0 + stride;
+        Vector512<float> c00 = first ? Vector512<float>.Zero : Vector512.Load(cp);
+        Vector512<float> c01 = first ? Vector512<float>.Zero : Vector512.Load(cp + 16);
+        for (int t = k0; t < k1; t++)
+        {
+            var s = Vector512.Create(a0[t]);
+            c00 = Vector512.FusedMultiplyAdd(s, Vector512.Load(b0 + (t * PanelWidth)), c00);
+            c01 = Vector512.FusedMultiplyAdd(s, Vector512.Load(b1 + (t * PanelWidth)), c01);
+        }
+
+        c00.Store(cp);
+        c01.Store(cp + 16);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Micro1x1(float* a0, float* b0, int k0, int k1, float* cp, bool first)
+    {
+        Vector512<float> c00 = first ? Vector512<float>.Zero : Vector512.Load(cp);
+        for (int t = k0; t < k1; t++)
+        {
+            c00 = Vector512.FusedMultiplyAdd(Vector512.Create(a0[t]), Vector512.Load(b0 + (t * PanelWidth)), c00);
+        }
+
+        c00.Store(cp);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -437,15 +507,16 @@ internal static unsafe class Gemm
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void MultiplyAdd512(float* a, int lda, int m, int p, float* b, int ldb, int n, float* c, int ldc)
     {
-        // Row groups outer, 32-column chunks inner: the six weight rows stay in L1 while B streams from L2.
+        // 32-column chunks outer, row groups inner: the p × 32 slice of B (16 KiB for a 128-key tile) stays in L1 and is
+        // reused by every row group, while the small weight rows and the accumulator chunks come from L2.
         int n32 = n & ~31;
         int n16 = n - n32 >= 16 ? n32 + 16 : n32;
-        int i = 0;
-        for (; i + 6 <= m; i += 6)
+        int m6 = m - (m % 6);
+        for (int j = 0; j < n32; j += 32)
         {
-            float* a0 = a + ((nint)i * lda), a1 = a0 + lda, a2 = a1 + lda, a3 = a2 + lda, a4 = a3 + lda, a5 = a4 + lda;
-            for (int j = 0; j < n32; j += 32)
+            for (int i = 0; i < m6; i += 6)
             {
+                float* a0 = a + ((nint)i * lda), a1 = a0 + lda, a2 = a1 + lda, a3 = a2 + lda, a4 = a3 + lda, a5 = a4 + lda;
                 float* q0 = c + ((nint)i * ldc) + j, q1 = q0 + ldc, q2 = q1 + ldc, q3 = q2 + ldc, q4 = q3 + ldc, q5 = q4 + ldc;
                 var c00 = Vector512.Load(q0);
                 var c01 = Vector512.Load(q0 + 16);
@@ -497,8 +568,11 @@ internal static unsafe class Gemm
                 c50.Store(q5);
                 c51.Store(q5 + 16);
             }
+        }
 
-            if (n16 > n32)
+        for (int i = 0; i < m6 && n16 > n32; i += 6)
+        {
+            float* a0 = a + ((nint)i * lda), a1 = a0 + lda, a2 = a1 + lda, a3 = a2 + lda, a4 = a3 + lda, a5 = a4 + lda;
             {
                 float* q0 = c + ((nint)i * ldc) + n32, q1 = q0 + ldc, q2 = q1 + ldc, q3 = q2 + ldc, q4 = q3 + ldc, q5 = q4 + ldc;
                 var c00 = Vector512.Load(q0);
@@ -528,7 +602,7 @@ internal static unsafe class Gemm
             }
         }
 
-        for (; i < m; i++)
+        for (int i = m6; i < m; i++)
         {
             float* a0 = a + ((nint)i * lda);
             for (int j = 0; j < n32; j += 32)
@@ -552,7 +626,7 @@ internal static unsafe class Gemm
         int jj = n32;
         for (; jj < n16; jj += 16)
         {
-            for (int r = m - (m % 6); r < m; r++)
+            for (int r = m6; r < m; r++)
             {
                 float* a0 = a + ((nint)r * lda);
                 float* q0 = c + ((nint)r * ldc) + jj;

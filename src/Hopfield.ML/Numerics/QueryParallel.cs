@@ -10,7 +10,11 @@ internal static class QueryParallel
     public static int ResolveThreads(int threads) => threads <= 0 ? Environment.ProcessorCount : threads;
 
     /// <summary>Calls <paramref name="body"/>(start, length, scratch) for each block; one scratch per worker.</summary>
-    public static void For<TScratch>(int count, int blockSize, int threads, Func<TScratch> createScratch, Action<int, int, TScratch> body)
+    public static void For<TScratch>(int count, int blockSize, int threads, Func<TScratch> createScratch, Action<int, int, TScratch> body) =>
+        For(count, blockSize, threads, createScratch, body, null);
+
+    /// <summary>As above; <paramref name="release"/> receives each worker's scratch when the worker is done (for pooling).</summary>
+    public static void For<TScratch>(int count, int blockSize, int threads, Func<TScratch> createScratch, Action<int, int, TScratch> body, Action<TScratch>? release)
     {
         int blocks = (count + blockSize - 1) / blockSize;
         if (blocks == 0)
@@ -28,21 +32,65 @@ internal static class QueryParallel
                 body(start, Math.Min(blockSize, count - start), scratch);
             }
 
+            release?.Invoke(scratch);
             return;
         }
 
-        var options = new ParallelOptions { MaxDegreeOfParallelism = workers };
-        Parallel.For(
-            0,
-            blocks,
-            options,
-            createScratch,
-            (b, _, scratch) =>
+        // Self-scheduling over a shared block counter, one block at a time, the calling thread included. With few
+        // blocks (B = 1000 is 8 blocks of 126) Parallel.For's growing range chunks can hand one worker 5 blocks and the
+        // other 3; taking blocks one by one keeps every core busy to the end.
+        int next = -1;
+        void Work()
+        {
+            TScratch scratch = createScratch();
+            try
             {
-                int start = b * blockSize;
-                body(start, Math.Min(blockSize, count - start), scratch);
-                return scratch;
-            },
-            _ => { });
+                int b;
+                while ((b = Interlocked.Increment(ref next)) < blocks)
+                {
+                    int start = b * blockSize;
+                    body(start, Math.Min(blockSize, count - start), scratch);
+                }
+            }
+            finally
+            {
+                release?.Invoke(scratch);
+            }
+        }
+
+        var helpers = new Task[workers - 1];
+        for (int w = 0; w < helpers.Length; w++)
+        {
+            helpers[w] = Task.Factory.StartNew(Work, CancellationToken.None, TaskCreationOptions.DenyChildAttach, TaskScheduler.Default);
+        }
+
+        Exception? own = null;
+        try
+        {
+            Work();
+        }
+        catch (Exception ex)
+        {
+            own = ex;
+            Interlocked.Exchange(ref next, blocks); // let the helpers stop early
+        }
+
+        try
+        {
+            Task.WaitAll(helpers);
+        }
+        catch (AggregateException ex) when (own is null)
+        {
+            throw ex.InnerExceptions.Count == 1 ? ex.InnerExceptions[0] : ex;
+        }
+        catch (AggregateException) when (own is not null)
+        {
+            // the caller's own failure is reported below
+        }
+
+        if (own is not null)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(own).Throw();
+        }
     }
 }

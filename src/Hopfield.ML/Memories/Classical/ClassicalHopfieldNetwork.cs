@@ -27,6 +27,7 @@ public sealed class ClassicalHopfieldNetwork
 
     private readonly PackedPatterns _patterns;
     private readonly float[]? _weights;
+    private SpareDynamics? _spare;
 
     /// <summary>Creates an empty network.</summary>
     /// <param name="neurons">Number of neurons N (≥ 1).</param>
@@ -240,8 +241,17 @@ public sealed class ClassicalHopfieldNetwork
     /// <returns>The final state, sweep count, termination and energy trace.</returns>
     /// <exception cref="ArgumentException">Wrong probe length or a value other than ±1; invalid options.</exception>
     /// <exception cref="InvalidOperationException">No pattern has been stored.</exception>
-    public BinaryRecallResult Recall(ReadOnlySpan<sbyte> probe, BinaryRecallOptions? options = null) =>
-        BinaryRecallEngine.Run(CreateDynamics(), probe, options, "classical Hopfield network");
+    public BinaryRecallResult Recall(ReadOnlySpan<sbyte> probe, BinaryRecallOptions? options = null)
+    {
+        // The dynamics hold N-sized work buffers (4 MiB of fields at N = 2²⁰): reuse one spare instead of allocating
+        // (and page-faulting) fresh ones on every call. A spare built before a later Store is discarded.
+        int count = PatternCount;
+        var spare = Interlocked.Exchange(ref _spare, null);
+        IBinaryDynamics dynamics = spare is not null && spare.PatternCount == count ? spare.Dynamics : CreateDynamics();
+        var result = BinaryRecallEngine.Run(dynamics, probe, options, "classical Hopfield network");
+        Interlocked.CompareExchange(ref _spare, new SpareDynamics(dynamics, count), null);
+        return result;
+    }
 
     /// <summary>Recalls several probes (in parallel); result k belongs to probe k. Equivalent to calling <see cref="Recall"/> on each.</summary>
     /// <param name="probes">The initial states, each N values of ±1.</param>
@@ -274,6 +284,9 @@ public sealed class ClassicalHopfieldNetwork
     }
 
     internal ClassicalHopfieldNetwork Clone() => new(this);
+
+    /// <summary>A dynamics instance not in use, with the pattern count it was built for.</summary>
+    private sealed record SpareDynamics(IBinaryDynamics Dynamics, int PatternCount);
 
     internal IBinaryDynamics CreateDynamics() =>
         _weights is null ? new HebbianDynamics(_patterns) : new MatrixDynamics(_weights, Neurons, PatternCount);
@@ -387,7 +400,7 @@ public sealed class ClassicalHopfieldNetwork
         private readonly PackedPatterns _x;
         private readonly ulong[] _packed;
         private readonly int[] _m;
-        private readonly int[] _acc;
+        private int[]? _fullAcc;
         private ulong[]? _transposed;
 
         public HebbianDynamics(PackedPatterns patterns)
@@ -395,15 +408,25 @@ public sealed class ClassicalHopfieldNetwork
             _x = patterns;
             _packed = new ulong[patterns.WordsPerPattern];
             _m = new int[patterns.Count];
-            _acc = new int[patterns.Neurons];
         }
 
         public int Neurons => _x.Neurons;
 
         public int PatternCount => _x.Count;
 
-        /// <summary>Integer fields H_i = N·h_i into <c>_acc</c>; returns nothing (fields in _acc as 2·acc − M − P s).</summary>
+        /// <summary>Integer fields H_i = N·h_i into <see cref="FullAcc"/>; returns M = Σ m (fields are 2·acc − M − P s).</summary>
+        /// <summary>Field accumulators for every neuron, allocated on first use (the synchronous step does not need them).</summary>
+        private int[] FullAcc => _fullAcc ??= new int[_x.Neurons];
+
         private long ComputeSelected(ReadOnlySpan<sbyte> state)
+        {
+            long total = Overlaps(state);
+            BitFieldKernels.Accumulate(_x.RawData, _x.WordsPerPattern, _x.Count, _m, FullAcc, _x.Neurons);
+            return total;
+        }
+
+        /// <summary>Packs the state, fills the overlaps m and returns M = Σ m.</summary>
+        private long Overlaps(ReadOnlySpan<sbyte> state)
         {
             BitPacking.Pack(state, _packed);
             _x.Overlaps(_packed, _m);
@@ -413,7 +436,6 @@ public sealed class ClassicalHopfieldNetwork
                 total += v;
             }
 
-            BitFieldKernels.Accumulate(_x.RawData, _x.WordsPerPattern, _x.Count, _m, _acc, _x.Neurons);
             return total;
         }
 
@@ -424,7 +446,7 @@ public sealed class ClassicalHopfieldNetwork
             double invN = 1.0 / _x.Neurons;
             for (int i = 0; i < fields.Length; i++)
             {
-                fields[i] = (float)(((2L * _acc[i]) - total - ((long)p * state[i])) * invN);
+                fields[i] = (float)(((2L * FullAcc[i]) - total - ((long)p * state[i])) * invN);
             }
         }
 
@@ -432,11 +454,60 @@ public sealed class ClassicalHopfieldNetwork
         {
             // s_i' = +1 iff 2·acc_i − M − P·s_i > 0, or = 0 with s_i = +1 (a zero field keeps the state):
             // s_i = +1: acc_i ≥ ⌈(M + P)/2⌉;  s_i = −1: acc_i ≥ ⌊(M − P)/2⌋ + 1.
-            long total = ComputeSelected(state);
+            long total = Overlaps(state);
             long p = _x.Count;
             int thresholdPlus = (int)((total + p + 1) >> 1);
             int thresholdMinus = (int)(((total - p) >> 1) + 1);
-            return BitFieldKernels.ThresholdUpdate(_acc, state, next, thresholdPlus, thresholdMinus);
+
+            // Fields and sign update fused per block of 256 words (16,384 neurons, a 64 KiB field buffer that stays in
+            // L2) instead of a field per neuron (4 MiB at N = 2²⁰); blocks run in parallel when the work is large.
+            const int BlockWords = 256;
+            int words = _x.WordsPerPattern, n = _x.Neurons, count = _x.Count;
+            int blocks = (words + BlockWords - 1) / BlockWords;
+            ulong[] rows = _x.RawData;
+            int[] m = _m;
+            int Block(int b, ReadOnlySpan<sbyte> s, Span<sbyte> d)
+            {
+                int ws = b * BlockWords, we = Math.Min(words, ws + BlockWords);
+                int i0 = ws << 6, i1 = Math.Min(n, we << 6);
+                int[] acc = System.Buffers.ArrayPool<int>.Shared.Rent(BlockWords << 6);
+                try
+                {
+                    BitFieldKernels.AccumulateRange(rows, words, count, m, acc, n, ws, we, i0);
+                    return BitFieldKernels.ThresholdUpdate(acc.AsSpan(0, i1 - i0), s[i0..i1], d[i0..i1], thresholdPlus, thresholdMinus);
+                }
+                finally
+                {
+                    System.Buffers.ArrayPool<int>.Shared.Return(acc);
+                }
+            }
+
+            if (blocks == 1 || (long)words * count < BitFieldKernels.ParallelThreshold || Environment.ProcessorCount < 2)
+            {
+                int changed = 0;
+                for (int b = 0; b < blocks; b++)
+                {
+                    changed += Block(b, state, next);
+                }
+
+                return changed;
+            }
+
+            unsafe
+            {
+                fixed (sbyte* ps = state, pn = next)
+                {
+                    nint sp = (nint)ps, np = (nint)pn;
+                    int changed = 0;
+                    Parallel.For(
+                        0,
+                        blocks,
+                        () => 0,
+                        (b, _, local) => local + Block(b, new ReadOnlySpan<sbyte>((sbyte*)sp, n), new Span<sbyte>((sbyte*)np, n)),
+                        local => Interlocked.Add(ref changed, local));
+                    return changed;
+                }
+            }
         }
 
         public int AsynchronousSweep(Span<sbyte> state, ReadOnlySpan<int> order)

@@ -1,5 +1,7 @@
+using System.Numerics;
 using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
 using Hopfield.ML.Numerics;
 
 namespace Hopfield.ML.Memories.Universal;
@@ -11,8 +13,10 @@ namespace Hopfield.ML.Memories.Universal;
 /// The default (fused) path walks the stored keys in tiles of <see cref="KeyTile"/>: a score tile for a block
 /// of <see cref="QueryBlock"/> queries is computed with the packed GEMM micro-kernel, turned into weights with an
 /// online softmax (running max, running sum, accumulator rescaled when the max grows) and immediately projected
-/// onto the matching value rows. Peak working memory is QueryBlock × (KeyTile + valueDim) floats per worker,
-/// independent of the number of stored patterns. Max and top-k keep a k-entry heap per query instead.
+/// onto the matching value rows. Peak working memory is QueryBlock × (KeyTile + valueDim) floats per worker (plus
+/// KeyTile × (keyDim + valueDim) decoded floats with bfloat16 storage), independent of the number of stored patterns;
+/// worker buffers are pooled, so a batch allocates nothing once the engine is warm. Max and top-k keep a k-entry heap
+/// per query instead. With a sparse tolerance, tiles whose weights are nearly all negligible are projected row by row.
 /// </para>
 /// <para>
 /// The naive path materialises the full score row (it is what the caller asked for when it wants the attention
@@ -27,12 +31,17 @@ internal sealed unsafe class RetrievalEngine
     /// <summary>Keys per tile (a multiple of <see cref="Gemm.PanelWidth"/>).</summary>
     public const int KeyTile = 128;
 
-    private readonly float[] _keys;
+    private readonly System.Collections.Concurrent.ConcurrentBag<Scratch> _scratchPool = [];
+    private readonly float[]? _keys;
     private readonly float[]? _packed;
-    private readonly float[] _values;
-    private readonly float* _pKeys;
+    private readonly float[]? _values;
+    private readonly ushort[]? _keysH;
+    private readonly ushort[]? _packedH;
+    private readonly ushort[]? _valuesH;
     private readonly float* _pPacked;
     private readonly float* _pValues;
+    private readonly ushort* _pPackedH;
+    private readonly ushort* _pValuesH;
 
     /// <summary>Creates the engine. Arrays are copied into pinned storage; inputs must already be validated.</summary>
     public RetrievalEngine(ReadOnlySpan<float> keys, ReadOnlySpan<float> values, int count, int keyDim, int valueDim, UniversalHopfieldOptions options, SimdLevel level)
@@ -46,13 +55,38 @@ internal sealed unsafe class RetrievalEngine
         TopK = options.TopK;
         Degree = options.Degree;
         Threads = options.Threads;
+        SparseTolerance = options.SparseTolerance;
         Level = level;
+
+        Storage = options.Storage;
+        bool sameValues = values.Overlaps(keys) && values.Length == keys.Length;
+
+        // Every similarity runs on keys packed into 16-key panels (dot and cosine through the GEMM micro-kernel,
+        // L1 and L2 through the distance micro-kernels of the same shape).
+        float[] source = keys.ToArray();
+        if (Similarity == SimilarityFunction.Cosine)
+        {
+            for (int r = 0; r < count; r++)
+            {
+                VectorKernels.NormalizeL2(keys.Slice(r * keyDim, keyDim), source.AsSpan(r * keyDim, keyDim));
+            }
+        }
+
+        int packedLength = Gemm.PackedLength(count, keyDim);
+        if (Storage == MemoryStorage.BFloat16)
+        {
+            _keysH = Encode(keys);
+            _valuesH = sameValues ? _keysH : Encode(values);
+            var packed = new float[packedLength];
+            Gemm.Pack(source, count, keyDim, packed);
+            _packedH = Encode(packed);
+            _pPackedH = (ushort*)Unsafe.AsPointer(ref _packedH[0]);
+            _pValuesH = (ushort*)Unsafe.AsPointer(ref _valuesH[0]);
+            return;
+        }
 
         _keys = GC.AllocateUninitializedArray<float>(keys.Length, pinned: true);
         keys.CopyTo(_keys);
-        _pKeys = (float*)System.Runtime.CompilerServices.Unsafe.AsPointer(ref _keys[0]);
-
-        bool sameValues = values.Overlaps(keys) && values.Length == keys.Length;
         if (sameValues)
         {
             _values = _keys;
@@ -63,24 +97,10 @@ internal sealed unsafe class RetrievalEngine
             values.CopyTo(_values);
         }
 
-        _pValues = (float*)System.Runtime.CompilerServices.Unsafe.AsPointer(ref _values[0]);
-
-        if (Similarity is SimilarityFunction.Dot or SimilarityFunction.Cosine)
-        {
-            float[] source = _keys;
-            if (Similarity == SimilarityFunction.Cosine)
-            {
-                source = new float[_keys.Length];
-                for (int r = 0; r < count; r++)
-                {
-                    VectorKernels.NormalizeL2(_keys.AsSpan(r * keyDim, keyDim), source.AsSpan(r * keyDim, keyDim));
-                }
-            }
-
-            _packed = GC.AllocateUninitializedArray<float>(Gemm.PackedLength(count, keyDim), pinned: true);
-            Gemm.Pack(source, count, keyDim, _packed);
-            _pPacked = (float*)System.Runtime.CompilerServices.Unsafe.AsPointer(ref _packed[0]);
-        }
+        _pValues = (float*)Unsafe.AsPointer(ref _values[0]);
+        _packed = GC.AllocateUninitializedArray<float>(packedLength, pinned: true);
+        Gemm.Pack(source, count, keyDim, _packed);
+        _pPacked = (float*)Unsafe.AsPointer(ref _packed[0]);
     }
 
     /// <summary>What a run computes.</summary>
@@ -126,14 +146,70 @@ internal sealed unsafe class RetrievalEngine
     /// <summary>Thread setting (0 = all).</summary>
     public int Threads { get; }
 
+    /// <summary>Relative weight below which the fused path skips a value row (0 = dense).</summary>
+    public float SparseTolerance { get; }
+
     /// <summary>Vector width used.</summary>
     public SimdLevel Level { get; }
 
-    /// <summary>Key row <paramref name="i"/> as stored (not normalised).</summary>
-    public ReadOnlySpan<float> Key(int i) => _keys.AsSpan(i * KeyDimension, KeyDimension);
+    /// <summary>Precision of the stored keys and values.</summary>
+    public MemoryStorage Storage { get; }
 
-    /// <summary>Value row <paramref name="i"/>.</summary>
-    public ReadOnlySpan<float> Value(int i) => _values.AsSpan(i * ValueDimension, ValueDimension);
+    /// <summary>Key row <paramref name="i"/> as stored (not normalised; bfloat16 storage decodes into a new array).</summary>
+    public ReadOnlySpan<float> Key(int i) => _keys is not null ? _keys.AsSpan(i * KeyDimension, KeyDimension) : Decode(_keysH!, i * KeyDimension, KeyDimension);
+
+    /// <summary>Value row <paramref name="i"/> (bfloat16 storage decodes into a new array).</summary>
+    public ReadOnlySpan<float> Value(int i) => _values is not null ? _values.AsSpan(i * ValueDimension, ValueDimension) : Decode(_valuesH!, i * ValueDimension, ValueDimension);
+
+    private static ushort[] Encode(ReadOnlySpan<float> source)
+    {
+        var h = GC.AllocateUninitializedArray<ushort>(Math.Max(1, source.Length), pinned: true);
+        BFloat16.FromSingle(source, h);
+        return h;
+    }
+
+    private static float[] Decode(ushort[] source, int start, int length)
+    {
+        var x = new float[length];
+        for (int i = 0; i < length; i++)
+        {
+            x[i] = BFloat16.ToSingle(source[start + i]);
+        }
+
+        return x;
+    }
+
+    /// <summary>Packed key panels of the tile starting at <paramref name="keyStart"/> (decoded into scratch for bfloat16).</summary>
+    private float* TileKeys(int keyStart, int kc, Scratch s)
+    {
+        nint offset = (nint)(keyStart / Gemm.PanelWidth) * KeyDimension * Gemm.PanelWidth;
+        if (_pPackedH == null)
+        {
+            return _pPacked + offset;
+        }
+
+        fixed (float* dst = s.KeyTileBuffer)
+        {
+            BFloat16.ToSingle(Level, _pPackedH + offset, dst, (nint)Gemm.PanelCount(kc) * Gemm.PanelWidth * KeyDimension);
+            return dst; // pinned: the scratch arrays are allocated on the pinned heap
+        }
+    }
+
+    /// <summary>Value rows keyStart .. keyStart + kc (decoded into scratch for bfloat16).</summary>
+    private float* TileValues(int keyStart, int kc, Scratch s)
+    {
+        nint offset = (nint)keyStart * ValueDimension;
+        if (_pValuesH == null)
+        {
+            return _pValues + offset;
+        }
+
+        fixed (float* dst = s.ValueTileBuffer)
+        {
+            BFloat16.ToSingle(Level, _pValuesH + offset, dst, (nint)kc * ValueDimension);
+            return dst;
+        }
+    }
 
     /// <summary>
     /// Runs <paramref name="n"/> queries. <paramref name="outputs"/> (n × valueDim) is needed for Fused/Naive,
@@ -143,13 +219,24 @@ internal sealed unsafe class RetrievalEngine
     public void Run(Mode mode, float* queries, int n, float* outputs, float* attention, float* lse, int* nearest, int threads)
     {
         nint q = (nint)queries, o = (nint)outputs, a = (nint)attention, l = (nint)lse, ix = (nint)nearest;
-        int rows = Math.Min(n, QueryBlock);
         QueryParallel.For(
             n,
             QueryBlock,
             threads,
-            () => new Scratch(this, rows),
-            (start, len, scratch) => Block(mode, (float*)q, start, len, (float*)o, (float*)a, (float*)l, (int*)ix, scratch));
+            RentScratch,
+            (start, len, scratch) => Block(mode, (float*)q, start, len, (float*)o, (float*)a, (float*)l, (int*)ix, scratch),
+            ReturnScratch);
+    }
+
+    /// <summary>A pooled worker scratch (tile-sized, independent of the pattern count), or a new one.</summary>
+    private Scratch RentScratch() => _scratchPool.TryTake(out var s) ? s : new Scratch(this, QueryBlock);
+
+    private void ReturnScratch(Scratch s)
+    {
+        if (_scratchPool.Count < Environment.ProcessorCount)
+        {
+            _scratchPool.Add(s);
+        }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -185,10 +272,10 @@ internal sealed unsafe class RetrievalEngine
 
                     break;
                 case Mode.Scores:
-                    ScoreRows(q, len, pScores, attBlock);
+                    ScoreRows(q, len, pScores, attBlock, s);
                     break;
                 case Mode.Naive:
-                    ScoreRows(q, len, pScores, attBlock);
+                    ScoreRows(q, len, pScores, attBlock, s);
                     NaiveFinish(len, attBlock, outBlock, lseBlock, s);
                     break;
                 default:
@@ -209,7 +296,7 @@ internal sealed unsafe class RetrievalEngine
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void ScoreTile(float* q, int nq, int keyStart, int kc, float* scores)
+    private void ScoreTile(float* q, int nq, int keyStart, int kc, float* scores, Scratch s)
     {
         switch (Similarity)
         {
@@ -220,47 +307,37 @@ internal sealed unsafe class RetrievalEngine
                     q,
                     KeyDimension,
                     nq,
-                    _pPacked + ((nint)(keyStart / Gemm.PanelWidth) * KeyDimension * Gemm.PanelWidth),
+                    TileKeys(keyStart, kc, s),
                     Gemm.PanelCount(kc),
                     KeyDimension,
                     scores,
                     KeyTile);
                 break;
             case SimilarityFunction.NegativeEuclidean:
+                PackedDistance.SquaredEuclidean(Level, q, KeyDimension, nq, TileKeys(keyStart, kc, s), Gemm.PanelCount(kc), KeyDimension, scores, KeyTile);
                 for (int r = 0; r < nq; r++)
                 {
-                    var qr = new ReadOnlySpan<float>(q + ((nint)r * KeyDimension), KeyDimension);
-                    float* row = scores + ((nint)r * KeyTile);
-                    for (int j = 0; j < kc; j++)
-                    {
-                        var kr = new ReadOnlySpan<float>(_pKeys + ((nint)(keyStart + j) * KeyDimension), KeyDimension);
-                        row[j] = -MathF.Sqrt(VectorKernels.SquaredEuclidean(Level, qr, kr));
-                    }
+                    RowKernels.Negate(Level, scores + ((nint)r * KeyTile), kc, root: true);
                 }
 
                 break;
             default:
+                PackedDistance.Manhattan(Level, q, KeyDimension, nq, TileKeys(keyStart, kc, s), Gemm.PanelCount(kc), KeyDimension, scores, KeyTile);
                 for (int r = 0; r < nq; r++)
                 {
-                    var qr = new ReadOnlySpan<float>(q + ((nint)r * KeyDimension), KeyDimension);
-                    float* row = scores + ((nint)r * KeyTile);
-                    for (int j = 0; j < kc; j++)
-                    {
-                        var kr = new ReadOnlySpan<float>(_pKeys + ((nint)(keyStart + j) * KeyDimension), KeyDimension);
-                        row[j] = -VectorKernels.Manhattan(Level, qr, kr);
-                    }
+                    RowKernels.Negate(Level, scores + ((nint)r * KeyTile), kc, root: false);
                 }
 
                 break;
         }
     }
 
-    private void ScoreRows(float* q, int len, float* scores, float* attBlock)
+    private void ScoreRows(float* q, int len, float* scores, float* attBlock, Scratch s)
     {
         for (int keyStart = 0; keyStart < Count; keyStart += KeyTile)
         {
             int kc = Math.Min(KeyTile, Count - keyStart);
-            ScoreTile(q, len, keyStart, kc, scores);
+            ScoreTile(q, len, keyStart, kc, scores, s);
             for (int r = 0; r < len; r++)
             {
                 new ReadOnlySpan<float>(scores + ((nint)r * KeyTile), kc)
@@ -282,7 +359,7 @@ internal sealed unsafe class RetrievalEngine
         for (int keyStart = 0; keyStart < Count; keyStart += KeyTile)
         {
             int kc = Math.Min(KeyTile, Count - keyStart);
-            ScoreTile(q, len, keyStart, kc, scores);
+            ScoreTile(q, len, keyStart, kc, scores, s);
             if (normalised)
             {
                 float gain = Separation == SeparationFunction.Polynomial ? 1f : Beta;
@@ -296,7 +373,8 @@ internal sealed unsafe class RetrievalEngine
 
                     // Weights exp(gain·(s − m)) with m the running maximum of the (log-)scores: the exponent is never
                     // positive, so nothing overflows however large β is.
-                    float mNew = Math.Max(runMax[r], TensorPrimitives.Max(row));
+                    float* rowPtr = scores + ((nint)r * KeyTile);
+                    float mNew = Math.Max(runMax[r], RowKernels.Max(Level, rowPtr, kc));
                     if (float.IsNegativeInfinity(mNew))
                     {
                         row.Clear();
@@ -304,21 +382,24 @@ internal sealed unsafe class RetrievalEngine
                     }
 
                     float scale = MathF.Exp(gain * (runMax[r] - mNew));
-                    TensorPrimitives.Subtract(row, mNew, row);
-                    TensorPrimitives.Multiply(row, gain, row);
-                    TensorPrimitives.Exp(row, row);
-                    runSum[r] = (runSum[r] * scale) + TensorPrimitives.Sum(row);
+                    runSum[r] = (runSum[r] * scale) + RowKernels.ExpShiftSum(Level, rowPtr, kc, mNew, gain);
                     if (scale != 1f)
                     {
-                        var accRow = new Span<float>(acc + ((nint)r * vd), vd);
-                        TensorPrimitives.Multiply(accRow, scale, accRow);
+                        float* accRow = acc + ((nint)r * vd);
+                        RowKernels.Scale(Level, accRow, vd, scale, accRow);
                     }
 
                     runMax[r] = mNew;
                 }
             }
 
-            Gemm.MultiplyAdd(Level, scores, KeyTile, len, kc, _pValues + ((nint)keyStart * vd), vd, vd, acc, vd);
+            float* tileValues = TileValues(keyStart, kc, s);
+            if (normalised && SparseTolerance > 0 && SparseProject(scores, len, kc, tileValues, acc))
+            {
+                continue;
+            }
+
+            Gemm.MultiplyAdd(Level, scores, KeyTile, len, kc, tileValues, vd, vd, acc, vd);
         }
 
         for (int r = 0; r < len; r++)
@@ -331,7 +412,7 @@ internal sealed unsafe class RetrievalEngine
             }
             else if (runSum[r] > 0)
             {
-                TensorPrimitives.Divide(accRow, runSum[r], outRow);
+                RowKernels.Scale(Level, acc + ((nint)r * vd), vd, 1f / runSum[r], outBlock + ((nint)r * vd));
             }
             else
             {
@@ -343,6 +424,70 @@ internal sealed unsafe class RetrievalEngine
                 lseBlock[r] = Separation == SeparationFunction.Softmax ? runMax[r] + (MathF.Log(runSum[r]) / Beta) : float.NaN;
             }
         }
+    }
+
+    /// <summary>
+    /// Sparse value projection of one tile: weights (already relative to the running maximum, so in [0, 1]) below
+    /// <see cref="SparseTolerance"/> are skipped. The running maximum only grows, so a skipped weight is also below
+    /// the tolerance relative to the final maximum. Returns false (and does nothing) when more than one weight in
+    /// eight survives: the dense GEMM is faster then.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private bool SparseProject(float* scores, int len, int kc, float* tileValues, float* acc)
+    {
+        float tol = SparseTolerance;
+        int full = Level == SimdLevel.Vector512 ? kc & ~15 : 0;
+        long limit = (long)len * kc / 8;
+        long kept = 0;
+        var tv = Vector512.Create(tol);
+        for (int r = 0; r < len && kept <= limit; r++)
+        {
+            float* row = scores + ((nint)r * KeyTile);
+            int j = 0;
+            for (; j < full; j += 16)
+            {
+                kept += BitOperations.PopCount(Vector512.GreaterThanOrEqual(Vector512.Load(row + j), tv).ExtractMostSignificantBits());
+            }
+
+            for (; j < kc; j++)
+            {
+                kept += row[j] >= tol ? 1 : 0;
+            }
+        }
+
+        if (kept > limit)
+        {
+            return false;
+        }
+
+        int vd = ValueDimension;
+        for (int r = 0; r < len; r++)
+        {
+            float* row = scores + ((nint)r * KeyTile);
+            float* accRow = acc + ((nint)r * vd);
+            int j = 0;
+            for (; j < full; j += 16)
+            {
+                ulong mask = Vector512.GreaterThanOrEqual(Vector512.Load(row + j), tv).ExtractMostSignificantBits();
+                while (mask != 0)
+                {
+                    int b = BitOperations.TrailingZeroCount(mask);
+                    mask &= mask - 1;
+                    RowKernels.Axpy(Level, row[j + b], tileValues + ((nint)(j + b) * vd), accRow, vd);
+                }
+            }
+
+            for (; j < kc; j++)
+            {
+                float w = row[j];
+                if (w >= tol)
+                {
+                    RowKernels.Axpy(Level, w, tileValues + ((nint)j * vd), accRow, vd);
+                }
+            }
+        }
+
+        return true;
     }
 
     /// <summary>n·ln(relu(s)) (−∞ where s ≤ 0): exp of it gives relu(s)ⁿ, so the softmax machinery normalises it.</summary>
@@ -365,7 +510,7 @@ internal sealed unsafe class RetrievalEngine
         for (int keyStart = 0; keyStart < Count; keyStart += KeyTile)
         {
             int kc = Math.Min(KeyTile, Count - keyStart);
-            ScoreTile(q, len, keyStart, kc, scores);
+            ScoreTile(q, len, keyStart, kc, scores, s);
             for (int r = 0; r < len; r++)
             {
                 s.Selectors[r].OfferRange(new ReadOnlySpan<float>(scores + ((nint)r * KeyTile), kc), keyStart);
@@ -499,8 +644,14 @@ internal sealed unsafe class RetrievalEngine
             }
         }
 
+        // Tile by tile: each output stays one sequential FMA chain over all keys (the accumulator is stored exactly
+        // between tiles), and bfloat16 values are decoded one tile at a time.
         new Span<float>(outBlock, len * ValueDimension).Clear();
-        Gemm.MultiplyAdd(Level, attBlock, Count, len, Count, _pValues, ValueDimension, ValueDimension, outBlock, ValueDimension);
+        for (int keyStart = 0; keyStart < Count; keyStart += KeyTile)
+        {
+            int kc = Math.Min(KeyTile, Count - keyStart);
+            Gemm.MultiplyAdd(Level, attBlock + keyStart, Count, len, kc, TileValues(keyStart, kc, s), ValueDimension, ValueDimension, outBlock, ValueDimension);
+        }
     }
 
     /// <summary>Per-worker buffers; their size does not depend on the number of stored patterns.</summary>
@@ -511,6 +662,9 @@ internal sealed unsafe class RetrievalEngine
             Scores = new float[rows * KeyTile];
             Acc = new float[rows * e.ValueDimension];
             Queries = e.Similarity == SimilarityFunction.Cosine ? new float[rows * e.KeyDimension] : [];
+            bool half = e.Storage == MemoryStorage.BFloat16;
+            KeyTileBuffer = half ? GC.AllocateUninitializedArray<float>(RetrievalEngine.KeyTile * e.KeyDimension, pinned: true) : [];
+            ValueTileBuffer = half ? GC.AllocateUninitializedArray<float>(RetrievalEngine.KeyTile * e.ValueDimension, pinned: true) : [];
             RowMax = new float[rows];
             RowSum = new float[rows];
             int k = Math.Max(1, e.TopK);
@@ -525,6 +679,12 @@ internal sealed unsafe class RetrievalEngine
         public float[] Acc { get; }
 
         public float[] Queries { get; }
+
+        /// <summary>Decoded key panels of one tile (bfloat16 storage only; pinned).</summary>
+        public float[] KeyTileBuffer { get; }
+
+        /// <summary>Decoded value rows of one tile (bfloat16 storage only; pinned).</summary>
+        public float[] ValueTileBuffer { get; }
 
         public float[] RowMax { get; }
 

@@ -252,6 +252,16 @@ public sealed unsafe class UniversalHopfieldMemory
             throw new ArgumentOutOfRangeException(nameof(options), options.Degree, "The polynomial degree must be at least 1.");
         }
 
+        if (!Enum.IsDefined(options.Storage))
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), options.Storage, "Unknown storage precision.");
+        }
+
+        if (!(options.SparseTolerance >= 0 && options.SparseTolerance < 1))
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), options.SparseTolerance, "SparseTolerance must be at least 0 and below 1 (0 = dense projection).");
+        }
+
         if (options.Threads < 0)
         {
             throw new ArgumentOutOfRangeException(nameof(options), options.Threads, "Threads must be 0 (all processors) or positive.");

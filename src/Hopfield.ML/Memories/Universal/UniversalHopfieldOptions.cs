@@ -31,6 +31,18 @@ public sealed record UniversalHopfieldOptions
     /// <summary>Degree n for <see cref="SeparationFunction.Polynomial"/>; ≥ 1.</summary>
     public int Degree { get; init; } = Defaults.Degree;
 
+    /// <summary>
+    /// Sparse value projection: in the fused softmax / polynomial path, an attention weight below
+    /// <c>SparseTolerance × the largest weight</c> does not pull its value row into the output. 0 (default) keeps the
+    /// projection dense. The output moves by at most Count × tolerance × max|value| relative to the dense one
+    /// (far less in practice: with a peaked softmax almost all weights are many orders of magnitude below the maximum).
+    /// Must be in [0, 1). Attention weights that are returned are never sparsified.
+    /// </summary>
+    public float SparseTolerance { get; init; }
+
+    /// <summary>Precision of the stored keys and values. Default: <see cref="MemoryStorage.Float32"/>.</summary>
+    public MemoryStorage Storage { get; init; } = MemoryStorage.Float32;
+
     /// <summary>Worker threads for batches; 0 = all processors. Results do not depend on this value.</summary>
     public int Threads { get; init; }
 }

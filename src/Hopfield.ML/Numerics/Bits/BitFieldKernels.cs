@@ -112,8 +112,22 @@ internal static class BitFieldKernels
 
     /// <summary>Single-threaded SIMD kernel over the words [wordStart, wordEnd).</summary>
     public static void AccumulateRange(
-        ReadOnlySpan<ulong> rows, int wordsPerRow, int rowCount, ReadOnlySpan<int> weights, Span<int> acc, int n, int wordStart, int wordEnd)
+        ReadOnlySpan<ulong> rows, int wordsPerRow, int rowCount, ReadOnlySpan<int> weights, Span<int> acc, int n, int wordStart, int wordEnd) =>
+        AccumulateRange(rows, wordsPerRow, rowCount, weights, acc, n, wordStart, wordEnd, 0);
+
+    /// <summary>
+    /// As above, but neuron i is written to acc[i − <paramref name="accOffset"/>]: a caller can accumulate one block of
+    /// words into a small block-sized buffer (accOffset = 64·wordStart).
+    /// </summary>
+    public static void AccumulateRange(
+        ReadOnlySpan<ulong> rows, int wordsPerRow, int rowCount, ReadOnlySpan<int> weights, Span<int> acc, int n, int wordStart, int wordEnd, int accOffset)
     {
+        int needed = Math.Min(n, wordEnd << 6) - accOffset;
+        if (accOffset < 0 || accOffset > wordStart << 6 || acc.Length < needed)
+        {
+            throw new ArgumentException($"The accumulator block (offset {accOffset}, length {acc.Length}) does not cover words {wordStart}..{wordEnd}.", nameof(acc));
+        }
+
         int fullWords = n >> 6;
         int simdEnd = Math.Min(wordEnd, fullWords);
         int w = wordStart;
@@ -144,7 +158,7 @@ internal static class BitFieldKernels
                     a7 += Vector256.LoadUnsafe(ref lut, (nuint)((bits >> 56) << 3)) & wv;
                 }
 
-                nuint o = (nuint)(w << 6);
+                nuint o = (nuint)((w << 6) - accOffset);
                 a0.StoreUnsafe(ref dst, o);
                 a1.StoreUnsafe(ref dst, o + 8);
                 a2.StoreUnsafe(ref dst, o + 16);
@@ -176,7 +190,7 @@ internal static class BitFieldKernels
                     }
                 }
 
-                nuint o = (nuint)(w << 6);
+                nuint o = (nuint)((w << 6) - accOffset);
                 for (int k = 0; k < 16; k++)
                 {
                     a[k].StoreUnsafe(ref dst, o + (nuint)(4 * k));
@@ -197,7 +211,7 @@ internal static class BitFieldKernels
                 }
             }
 
-            acc[i] = sum;
+            acc[i - accOffset] = sum;
         }
     }
 

@@ -1,0 +1,114 @@
+using System.Diagnostics;
+using System.Globalization;
+using Hopfield.ML.Numerics;
+
+namespace Hopfield.Benchmarks;
+
+/// <summary>Single-thread kernel timings by process CPU time (best of 7): meaningful even when other processes share the cores.</summary>
+internal static unsafe class RawKernelTimer
+{
+    public static void Run(string[] args)
+    {
+        int m = Arg(args, 0, 126), n = Arg(args, 1, 1024), k = Arg(args, 2, 784);
+        var level = SimdCapabilities.Best;
+        var random = new Random(1);
+        float[] a = Fill(random, m * k), b = Fill(random, n * k), c = new float[m * n];
+        float[] packed = Gemm.Pack(b, n, k);
+        int panels = Gemm.PanelCount(n);
+        float[] w = Fill(random, m * n), v = Fill(random, n * k), acc = new float[m * k];
+        fixed (float* pa = a, pp = packed, pc = c, pw = w, pv = v, pacc = acc)
+        {
+            float* qa = pa, qp = pp, qc = pc, qw = pw, qv = pv, qacc = pacc;
+            Time($"scores   {m}x{n}x{k}", 2.0 * m * n * k, () => Gemm.ScoresPacked(level, qa, k, m, qp, panels, k, qc, n));
+            Time($"project  {m}x{k}x{n}", 2.0 * m * n * k, () => Gemm.MultiplyAdd(level, qw, n, m, n, qv, k, k, qacc, k));
+            Time($"l2       {m}x{n}x{k}", 2.0 * m * n * k, () => PackedDistance.SquaredEuclidean(level, qa, k, m, qp, panels, k, qc, n));
+            Time($"l1       {m}x{n}x{k}", 2.0 * m * n * k, () => PackedDistance.Manhattan(level, qa, k, m, qp, panels, k, qc, n));
+        }
+    }
+
+    private static void Time(string name, double flops, Action body)
+    {
+        body();
+        double best = double.MaxValue;
+        for (int r = 0; r < 7; r++)
+        {
+            TimeSpan cpu0 = ProcessCpu();
+            int reps = 0;
+            long t0 = Stopwatch.GetTimestamp();
+            while (Stopwatch.GetElapsedTime(t0).TotalSeconds < 0.2)
+            {
+                body();
+                reps++;
+            }
+
+            double cpu = (ProcessCpu() - cpu0).TotalSeconds / reps;
+            best = Math.Min(best, cpu);
+        }
+
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{name}: {best * 1e3:0.000} ms CPU  {flops / best / 1e9:0.0} GFLOP/s per core"));
+    }
+
+    private static TimeSpan ProcessCpu()
+    {
+        // The process CPU time is the sum over threads; only this thread runs kernels here.
+        using var p = Process.GetCurrentProcess();
+        return p.TotalProcessorTime;
+    }
+
+    private static int Arg(string[] args, int i, int fallback) => args.Length > i ? int.Parse(args[i], CultureInfo.InvariantCulture) : fallback;
+
+    private static float[] Fill(Random random, int n)
+    {
+        var x = new float[n];
+        for (int i = 0; i < n; i++)
+        {
+            x[i] = (float)((random.NextDouble() * 2) - 1);
+        }
+
+        return x;
+    }
+}
+
+internal static class RawSoftmaxTimer
+{
+    public static void Run()
+    {
+        var row = new float[128];
+        var random = new Random(2);
+        for (int i = 0; i < row.Length; i++)
+        {
+            row[i] = (float)random.NextDouble();
+        }
+
+        var span = row.AsSpan();
+        for (int round = 0; round < 3; round++)
+        {
+            foreach (string op in new[] { "max", "sub", "exp", "sum" })
+            {
+                long t0 = Stopwatch.GetTimestamp();
+                float sink = 0;
+                for (int i = 0; i < 200_000; i++)
+                {
+                    switch (op)
+                    {
+                        case "max":
+                            sink += System.Numerics.Tensors.TensorPrimitives.Max(span);
+                            break;
+                        case "sub":
+                            System.Numerics.Tensors.TensorPrimitives.Multiply(span, 1f, span);
+                            break;
+                        case "exp":
+                            span.Fill(-0.5f);
+                            System.Numerics.Tensors.TensorPrimitives.Exp(span, span);
+                            break;
+                        default:
+                            sink += System.Numerics.Tensors.TensorPrimitives.Sum(span);
+                            break;
+                    }
+                }
+
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{op}: {Stopwatch.GetElapsedTime(t0).TotalMilliseconds * 1e6 / 200_000:0} ns per 128 ({sink})"));
+            }
+        }
+    }
+}
