@@ -78,3 +78,44 @@ public static class HopfieldCatalogExtensions
         return new(options, catalog.Context.NextSeed());
     }
 }
+
+/// <summary>Catalog entries of Hopfield pooling.</summary>
+public static class HopfieldPoolCatalogExtensions
+{
+    /// <summary>
+    /// Hopfield pooling of a bag column (n instances × <paramref name="instanceDimension"/>) into one vector, with per-class
+    /// prototypes fitted on the bag-level <paramref name="labelColumnName"/> (pass <see langword="null"/> for none).
+    /// </summary>
+    /// <param name="catalog">The transforms catalog.</param>
+    /// <param name="outputColumnName">The output column (d values for the bag-mean query).</param>
+    /// <param name="inputColumnName">The bag column.</param>
+    /// <param name="instanceDimension">The instance dimension d.</param>
+    /// <param name="labelColumnName">The bag-level key label column for prototypes, or <see langword="null"/>.</param>
+    /// <param name="classNames">Names of the classes, used as prototype labels in explanations.</param>
+    /// <param name="beta">Inverse temperature β.</param>
+    /// <returns>The estimator.</returns>
+    public static HopfieldPoolEstimator HopfieldPool(this TransformsCatalog catalog, string outputColumnName, string inputColumnName, int instanceDimension,
+        string? labelColumnName = HopfieldPoolEstimator.Defaults.LabelColumnName, IReadOnlyList<string>? classNames = null, float beta = HopfieldPoolEstimator.Defaults.Beta)
+    {
+        ArgumentNullException.ThrowIfNull(catalog);
+        return new(outputColumnName, inputColumnName, new HopfieldPoolEstimator.Options
+        {
+            InstanceDimension = instanceDimension,
+            LabelColumnName = labelColumnName,
+            ClassNames = classNames,
+            Beta = beta,
+        }, catalog.Context.NextSeed());
+    }
+
+    /// <summary>Hopfield pooling with every setting.</summary>
+    /// <param name="catalog">The transforms catalog.</param>
+    /// <param name="outputColumnName">The output column.</param>
+    /// <param name="inputColumnName">The bag column.</param>
+    /// <param name="options">The settings (copied).</param>
+    /// <returns>The estimator.</returns>
+    public static HopfieldPoolEstimator HopfieldPool(this TransformsCatalog catalog, string outputColumnName, string inputColumnName, HopfieldPoolEstimator.Options options)
+    {
+        ArgumentNullException.ThrowIfNull(catalog);
+        return new(outputColumnName, inputColumnName, options, catalog.Context.NextSeed());
+    }
+}
