@@ -98,6 +98,12 @@ internal sealed record DenoiseSettings
 
     public int Steps { get; init; } = 1;
 
+    /// <summary>Classifier confidence gate: rows the plain classifier predicts with probability ≥ this keep its prediction; 0 = off.</summary>
+    public float Confidence { get; init; }
+
+    /// <summary>Leave-one-out retrieval of the training rows when the classifier after the stage is fitted.</summary>
+    public bool LeaveOneOut { get; init; }
+
     public int TrainCount { get; init; }
 
     public int TestCount { get; init; }
@@ -105,7 +111,7 @@ internal sealed record DenoiseSettings
     public int Seed { get; init; } = 1;
 
     public string Describe() => string.Create(CultureInfo.InvariantCulture,
-        $"similarity {Similarity}, beta {Beta}, memory {(Source == MemorySource.Prototypes ? $"{PrototypesPerClass} prototypes/class" : "training rows")}, steps {Steps}, gate {Gate}, seed {Seed}");
+        $"similarity {Similarity}, beta {Beta}, memory {(Source == MemorySource.Prototypes ? $"{PrototypesPerClass} prototypes/class" : "training rows")}, steps {Steps}, gate {Gate}, confidence {Confidence}, leave-one-out {LeaveOneOut}, seed {Seed}");
 }
 
 /// <summary>The command-line options of <see cref="DenoiseSettings"/>.</summary>
@@ -117,6 +123,16 @@ internal sealed class DenoiseOptions
     private readonly Option<int> _prototypes = new("--prototypes") { Description = "Prototypes per class with --memory prototypes.", DefaultValueFactory = _ => new DenoiseSettings().PrototypesPerClass };
     private readonly Option<float> _gate = new("--gate") { Description = "Confidence gate in [0, 1): rows whose largest attention weight is below it pass unchanged.", DefaultValueFactory = _ => 0f };
     private readonly Option<int> _steps = new("--steps") { Description = "Retrieval steps.", DefaultValueFactory = _ => 1 };
+    private readonly Option<float> _confidence = new("--confidence")
+    {
+        Description = "Classifier confidence gate in [0, 1]: a row the plain classifier predicts with probability ≥ this keeps that prediction; only less certain rows go through the memory. 0 = off.",
+        DefaultValueFactory = _ => new DenoiseSettings().Confidence,
+    };
+    private readonly Option<bool> _leaveOneOut = new("--leave-one-out")
+    {
+        Description = "Fit the classifier after the stage on leave-one-out retrievals of the training rows (each row left out of its own retrieval).",
+    };
+
     private readonly Option<int> _train = new("--train") { Description = "Use at most this many training images (balanced per class); 0 = all.", Hidden = true };
     private readonly Option<int> _test = new("--test") { Description = "Use at most this many test images (balanced per class); 0 = all.", Hidden = true };
     private readonly Option<int> _seed = CommonOptions.Seed(1);
@@ -131,7 +147,7 @@ internal sealed class DenoiseOptions
 
     public void AddTo(Command command)
     {
-        foreach (var o in new Option[] { _beta, _similarity, _memory, _prototypes, _gate, _steps, _train, _test, _seed })
+        foreach (var o in new Option[] { _beta, _similarity, _memory, _prototypes, _gate, _steps, _confidence, _leaveOneOut, _train, _test, _seed })
         {
             command.Options.Add(o);
         }
@@ -151,6 +167,8 @@ internal sealed class DenoiseOptions
         PrototypesPerClass = parse.GetValue(_prototypes),
         Gate = parse.GetValue(_gate),
         Steps = parse.GetValue(_steps),
+        LeaveOneOut = parse.GetValue(_leaveOneOut),
+        Confidence = parse.GetValue(_confidence) is var c && c >= 0 && c <= 1 ? c : throw new UsageException("--confidence must lie in [0, 1]."),
         TrainCount = parse.GetValue(_train),
         TestCount = parse.GetValue(_test),
         Seed = parse.GetValue(_seed),
@@ -208,6 +226,7 @@ internal static class DenoiseRunner
             PrototypesPerClass = s.PrototypesPerClass,
             ConfidenceGate = s.Gate,
             Steps = s.Steps,
+            ExcludeIdentical = s.LeaveOneOut,
             Seed = s.Seed,
         });
 
@@ -219,7 +238,7 @@ internal static class DenoiseRunner
         var with = new TransformerChain<ITransformer>(stage, classifier.Fit(stage.Transform(trainSet)));
         progress?.Report(0.4);
 
-        var clean = Evaluate(ctx, "clean", 0f, testSet, without, with);
+        var clean = Evaluate(ctx, "clean", 0f, testSet, without, with, s.Confidence);
         var rows = new List<DenoiseRow>();
         var corrupted = new List<float[][]>();
         for (int i = 0; i < specs.Count; i++)
@@ -228,15 +247,37 @@ internal static class DenoiseRunner
             var images = spec.ApplyBatch(test.Images, test.Width, test.Height, s.Seed + i);
             corrupted.Add(images);
             var set = ctx.Data.FromLabeledImages(new LabeledImages(images, test.Labels, test.Width, test.Height, test.ClassNames));
-            rows.Add(Evaluate(ctx, spec.Corruption.Name, spec.Severity, set, without, with));
+            rows.Add(Evaluate(ctx, spec.Corruption.Name, spec.Severity, set, without, with, s.Confidence));
             progress?.Report(0.4 + (0.6 * (i + 1) / specs.Count));
         }
 
         return new DenoiseResult(clean, rows, clock.Elapsed, stage, corrupted);
     }
 
-    private static DenoiseRow Evaluate(HopfieldContext ctx, string name, float severity, DataSet data, ITransformer without, ITransformer with) =>
-        new(name, severity, ctx.Classifiers.Evaluate(without.Transform(data)).MicroAccuracy, ctx.Classifiers.Evaluate(with.Transform(data)).MicroAccuracy);
+    private static DenoiseRow Evaluate(HopfieldContext ctx, string name, float severity, DataSet data, ITransformer without, ITransformer with, float confidence)
+    {
+        var plain = without.Transform(data);
+        var cleaned = with.Transform(data);
+        double accuracyWithout = ctx.Classifiers.Evaluate(plain).MicroAccuracy;
+        if (confidence <= 0)
+        {
+            return new(name, severity, accuracyWithout, ctx.Classifiers.Evaluate(cleaned).MicroAccuracy);
+        }
+
+        // Confidence gate: keep the plain prediction where the classifier is sure, use the cleaned input's prediction elsewhere.
+        var labels = data.GetColumn("Label").GetKeys();
+        var score = plain.GetColumn("Score");
+        var plainPredicted = plain.GetColumn("PredictedLabel").GetKeys();
+        var cleanedPredicted = cleaned.GetColumn("PredictedLabel").GetKeys();
+        int correct = 0;
+        for (int r = 0; r < data.RowCount; r++)
+        {
+            int predicted = System.Numerics.Tensors.TensorPrimitives.Max(score.GetVector(r)) >= confidence ? plainPredicted[r] : cleanedPredicted[r];
+            correct += predicted == labels[r] ? 1 : 0;
+        }
+
+        return new(name, severity, accuracyWithout, (double)correct / data.RowCount);
+    }
 
     public static void WriteTable(CliIO io, DenoiseResult result)
     {

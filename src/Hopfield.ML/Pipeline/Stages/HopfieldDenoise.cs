@@ -19,12 +19,13 @@ public sealed class HopfieldDenoiseTransformer : VectorTransformerBase, ILoadabl
     private readonly UniversalHopfieldMemory _memory;
 
     internal HopfieldDenoiseTransformer(string outputColumnName, string inputColumnName, int dimension, float[] patterns,
-        UniversalHopfieldOptions options, int steps, float confidenceGate)
+        UniversalHopfieldOptions options, int steps, float confidenceGate, bool excludeIdentical)
         : base(outputColumnName, inputColumnName, dimension)
     {
         _patterns = patterns;
         Steps = steps;
         ConfidenceGate = confidenceGate;
+        ExcludeIdentical = excludeIdentical;
         _memory = new UniversalHopfieldMemory(patterns, patterns.Length / dimension, default, options);
     }
 
@@ -34,6 +35,7 @@ public sealed class HopfieldDenoiseTransformer : VectorTransformerBase, ILoadabl
         var options = StageMemory.Load(context);
         Steps = context.GetInt32("steps");
         ConfidenceGate = context.GetSingle("confidenceGate");
+        ExcludeIdentical = context.GetBoolean("excludeIdentical");
         _patterns = context.GetTensor("patterns", out var shape);
         if (shape.Length != 2 || shape[0] < 1 || shape[1] != InputSize)
         {
@@ -70,6 +72,13 @@ public sealed class HopfieldDenoiseTransformer : VectorTransformerBase, ILoadabl
     /// <summary>Rows whose largest attention weight is below this pass unchanged; 0 = always retrieve.</summary>
     public float ConfidenceGate { get; }
 
+    /// <summary>
+    /// Whether a query identical to a stored pattern leaves that pattern out of its first retrieval step (the other
+    /// weights are renormalised). Applied to the training rows this gives leave-one-out retrievals, so a classifier fitted
+    /// after the stage learns from retrieved patterns, the kind of input it will see at test time.
+    /// </summary>
+    public bool ExcludeIdentical { get; }
+
     /// <inheritdoc cref="ILoadableStage{TSelf}.Load"/>
     public static HopfieldDenoiseTransformer Load(ModelLoadContext context) => new(context);
 
@@ -102,7 +111,7 @@ public sealed class HopfieldDenoiseTransformer : VectorTransformerBase, ILoadabl
     {
         int d = InputSize;
         var query = input.ToArray();
-        float[]? attention = ConfidenceGate > 0 ? new float[rows * _memory.Count] : null;
+        float[]? attention = ConfidenceGate > 0 || ExcludeIdentical ? new float[rows * _memory.Count] : null;
         for (int step = 0; step < Steps; step++)
         {
             if (attention is not null && step == 0)
@@ -114,13 +123,18 @@ public sealed class HopfieldDenoiseTransformer : VectorTransformerBase, ILoadabl
                 _memory.RetrieveBatch(query, rows, output);
             }
 
+            if (step == 0 && ExcludeIdentical)
+            {
+                LeaveIdenticalOut(input, rows, output, attention!);
+            }
+
             if (step + 1 < Steps)
             {
                 output.CopyTo(query);
             }
         }
 
-        if (attention is not null)
+        if (attention is not null && ConfidenceGate > 0)
         {
             int n = _memory.Count;
             for (int r = 0; r < rows; r++)
@@ -133,6 +147,41 @@ public sealed class HopfieldDenoiseTransformer : VectorTransformerBase, ILoadabl
         }
     }
 
+    private void LeaveIdenticalOut(ReadOnlySpan<float> input, int rows, Span<float> output, float[] attention)
+    {
+        int d = InputSize, n = _memory.Count;
+        for (int r = 0; r < rows; r++)
+        {
+            var weights = attention.AsSpan(r * n, n);
+            var query = input.Slice(r * d, d);
+            int best = TensorPrimitives.IndexOfMax(weights);
+            if (!query.SequenceEqual(_patterns.AsSpan(best * d, d)))
+            {
+                continue;
+            }
+
+            weights[best] = 0f;
+            float sum = TensorPrimitives.Sum(weights);
+            var o = output.Slice(r * d, d);
+            if (!(sum > 0))
+            {
+                query.CopyTo(o); // nothing else has any weight: keep the row
+                continue;
+            }
+
+            o.Clear();
+            TensorPrimitives.Divide(weights, sum, weights);
+            float floor = TensorPrimitives.Max(weights) * 1e-6f;
+            for (int j = 0; j < n; j++)
+            {
+                if (weights[j] > floor)
+                {
+                    TensorPrimitives.MultiplyAdd(_patterns.AsSpan(j * d, d), weights[j], o, o);
+                }
+            }
+        }
+    }
+
     /// <inheritdoc />
     protected override void SaveCore(ModelSaveContext context)
     {
@@ -140,6 +189,7 @@ public sealed class HopfieldDenoiseTransformer : VectorTransformerBase, ILoadabl
         StageMemory.Save(context, _memory.Options);
         context.SetParameter("steps", Steps);
         context.SetParameter("confidenceGate", ConfidenceGate);
+        context.SetParameter("excludeIdentical", ExcludeIdentical);
         context.AddTensor("patterns", _patterns, PatternCount, InputSize);
     }
 }
@@ -207,7 +257,7 @@ public sealed class HopfieldDenoiseEstimator : VectorEstimatorBase<HopfieldDenoi
         }
 
         var memoryOptions = StageMemory.Options(_options.Similarity, _options.Separation, _options.Beta, _options.TopK);
-        return new HopfieldDenoiseTransformer(OutputColumnName, InputColumnName, d, patterns, memoryOptions, _options.Steps, _options.ConfidenceGate);
+        return new HopfieldDenoiseTransformer(OutputColumnName, InputColumnName, d, patterns, memoryOptions, _options.Steps, _options.ConfidenceGate, _options.ExcludeIdentical);
     }
 
     private static float[] Flatten(float[][] rows, int d)
@@ -256,6 +306,12 @@ public sealed class HopfieldDenoiseEstimator : VectorEstimatorBase<HopfieldDenoi
 
         /// <summary>Rows whose largest attention weight is below this pass through unchanged; 0 (default) = always retrieve. In [0, 1).</summary>
         public float ConfidenceGate { get; set; }
+
+        /// <summary>
+        /// Leave a stored pattern out of the retrieval of a query identical to it (see <see cref="HopfieldDenoiseTransformer.ExcludeIdentical"/>):
+        /// the training rows are then replaced by leave-one-out retrievals when the next stage is fitted.
+        /// </summary>
+        public bool ExcludeIdentical { get; set; }
 
         /// <summary>The seed for subsampling and k-means; <see langword="null"/> = the context's next seed.</summary>
         public int? Seed { get; set; }

@@ -95,6 +95,37 @@ public sealed class HopfieldDenoiseTests
     }
 
     [Fact]
+    public void ExcludeIdenticalGivesLeaveOneOutRetrievals()
+    {
+        var ctx = new HopfieldContext(seed: 1);
+        float[] rows = [0f, 0f, 1f, 0f, 0f, 3f];
+        var data = ctx.Data.FromArrays("Features", rows, 2);
+        var options = new HopfieldDenoiseEstimator.Options { Beta = 1f, ExcludeIdentical = true };
+        var model = ctx.Transforms.HopfieldDenoise("Clean", "Features", options).Fit(data);
+        Assert.True(model.ExcludeIdentical);
+        var clean = model.Transform(data).GetColumn("Clean");
+
+        // Row 0 = (0,0) sees only (1,0) at distance 1 and (0,3) at distance 3: weights ∝ e^-1, e^-3.
+        float w1 = MathF.Exp(-1f), w2 = MathF.Exp(-3f);
+        Assert.Equal(w1 / (w1 + w2), clean.GetVector(0)[0], 4);
+        Assert.Equal(3f * w2 / (w1 + w2), clean.GetVector(0)[1], 4);
+
+        // A query that is not stored is retrieved from all three patterns as usual.
+        var other = ctx.Data.FromArrays("Features", new float[] { 0.1f, 0f }, 2);
+        var plain = ctx.Transforms.HopfieldDenoise("Clean", "Features", new HopfieldDenoiseEstimator.Options { Beta = 1f }).Fit(data);
+        Assert.Equal(plain.Transform(other).GetColumn("Clean").GetFloats().ToArray(), model.Transform(other).GetColumn("Clean").GetFloats().ToArray(),
+            new FloatTolerance(1e-5f));
+        StageTestHelpers.CheckEstimatorCore(ctx, ctx.Transforms.HopfieldDenoise("Clean", "Features", options), data, data, "Clean");
+    }
+
+    private sealed class FloatTolerance(float tolerance) : IEqualityComparer<float>
+    {
+        public bool Equals(float x, float y) => MathF.Abs(x - y) <= tolerance;
+
+        public int GetHashCode(float obj) => 0;
+    }
+
+    [Fact]
     public void MultipleStepsAndTopKAndCapping()
     {
         var ctx = new HopfieldContext(seed: 4);
