@@ -15,7 +15,7 @@ namespace Hopfield.Cli.Commands;
 internal static class DemoCommand
 {
     /// <summary>The corruptions the demo applies by default.</summary>
-    public const string DefaultCorruptions = "gaussian:0.5,salt-pepper:0.2,mask:0.5,occlusion:0.5,bottom-mask:0.4";
+    public const string DefaultCorruptions = "gaussian:0.5,salt-pepper:0.2,mask:0.5,occlusion:0.5,bottom-mask:0.4,translate:4,rotate:25";
 
     public static Command Build(CliIO io)
     {
@@ -73,7 +73,7 @@ internal static class DemoCommand
                     Directory.CreateDirectory(folder);
                 }
 
-                ImageGrid.SavePng(path, tiles, test.Width, test.Height, columns: 3);
+                ImageGrid.SavePng(path, tiles, test.Width, test.Height, columns: 3 * Math.Min(perCorruption, test.Count));
             }
 
             if (parse.GetValue(json))
@@ -101,7 +101,7 @@ internal static class DemoCommand
                 $"Mean gain over the corruptions: {100 * result.MeanCorruptedGain:+0.0;-0.0;0.0} points; clean: {100 * result.Clean.Gain:+0.0;-0.0;0.0} points."));
             if (tiles.Count > 0)
             {
-                io.Line($"Wrote {path} (rows: examples; columns: original | corrupted | denoised).");
+                io.Line($"Wrote {path} (one row per corruption; each example: original | corrupted | denoised).");
             }
 
             io.Line(string.Create(CultureInfo.InvariantCulture, $"{result.Elapsed.TotalSeconds:0.0} s"));

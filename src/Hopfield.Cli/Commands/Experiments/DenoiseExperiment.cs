@@ -86,9 +86,9 @@ internal static class DenoiseExperiment
 /// <summary>The stage and run settings shared by <c>hopfield demo</c> and <c>hopfield experiment denoise</c>.</summary>
 internal sealed record DenoiseSettings
 {
-    public float Beta { get; init; } = 8f;
+    public float Beta { get; init; } = 0.25f;
 
-    public SimilarityFunction Similarity { get; init; } = SimilarityFunction.NegativeEuclidean;
+    public SimilarityFunction Similarity { get; init; } = SimilarityFunction.NegativeManhattan;
 
     public MemorySource Source { get; init; } = MemorySource.TrainingRows;
 
@@ -99,10 +99,10 @@ internal sealed record DenoiseSettings
     public int Steps { get; init; } = 1;
 
     /// <summary>Classifier confidence gate: rows the plain classifier predicts with probability ≥ this keep its prediction; 0 = off.</summary>
-    public float Confidence { get; init; }
+    public float Confidence { get; init; } = 0.7f;
 
     /// <summary>Leave-one-out retrieval of the training rows when the classifier after the stage is fitted.</summary>
-    public bool LeaveOneOut { get; init; }
+    public bool LeaveOneOut { get; init; } = true;
 
     public int TrainCount { get; init; }
 
@@ -118,7 +118,7 @@ internal sealed record DenoiseSettings
 internal sealed class DenoiseOptions
 {
     private readonly Option<float> _beta = new("--beta") { Description = "Inverse temperature β of the memory's softmax.", DefaultValueFactory = _ => new DenoiseSettings().Beta };
-    private readonly Option<string> _similarity = new("--similarity") { Description = "dot, cosine, l2 (negative Euclidean) or l1 (negative Manhattan).", DefaultValueFactory = _ => "l2" };
+    private readonly Option<string> _similarity = new("--similarity") { Description = "dot, cosine, l2 (negative Euclidean) or l1 (negative Manhattan).", DefaultValueFactory = _ => "l1" };
     private readonly Option<string> _memory = new("--memory") { Description = "rows (the training images) or prototypes (k-means per class).", DefaultValueFactory = _ => "rows" };
     private readonly Option<int> _prototypes = new("--prototypes") { Description = "Prototypes per class with --memory prototypes.", DefaultValueFactory = _ => new DenoiseSettings().PrototypesPerClass };
     private readonly Option<float> _gate = new("--gate") { Description = "Confidence gate in [0, 1): rows whose largest attention weight is below it pass unchanged.", DefaultValueFactory = _ => 0f };
@@ -130,7 +130,8 @@ internal sealed class DenoiseOptions
     };
     private readonly Option<bool> _leaveOneOut = new("--leave-one-out")
     {
-        Description = "Fit the classifier after the stage on leave-one-out retrievals of the training rows (each row left out of its own retrieval).",
+        Description = "Fit the classifier after the stage on leave-one-out retrievals of the training rows (each row left out of its own retrieval); --leave-one-out false to fit on the rows' own retrievals.",
+        DefaultValueFactory = _ => new DenoiseSettings().LeaveOneOut,
     };
 
     private readonly Option<int> _train = new("--train") { Description = "Use at most this many training images (balanced per class); 0 = all.", Hidden = true };

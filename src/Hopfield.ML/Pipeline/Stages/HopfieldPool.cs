@@ -287,7 +287,6 @@ public sealed class HopfieldPoolTransformer : VectorTransformerBase, ILoadableSt
         if (memory == 0)
         {
             output.Clear(); // an empty bag and no prototypes: nothing to attend to
-            weights?.AddRange([]);
             return;
         }
 
