@@ -26,6 +26,17 @@ public sealed class DenoiseExperimentTests
     }
 
     [Fact]
+    public void HopfieldClassifierCanFollowTheStage()
+    {
+        var (code, output, error) = CliRunner.Run("experiment", "denoise", "--train", "300", "--test", "100", "--corruptions", "gaussian:0.3", "--classifier", "hopfield", "--json");
+        Assert.True(code == 0, error);
+        using var doc = JsonDocument.Parse(output);
+        Assert.Equal("hopfield", doc.RootElement.GetProperty("classifier").GetString());
+        var clean = doc.RootElement.GetProperty("rows")[0];
+        Assert.InRange(clean.GetProperty("accuracy_without").GetDouble(), 0.5, 1); // a memory of 300 images is far above chance
+    }
+
+    [Fact]
     public void SameSeedSameNumbers()
     {
         string[] args = ["experiment", "denoise", "--train", "200", "--test", "50", "--corruptions", "mask:0.5", "--json", "--seed", "4"];

@@ -32,8 +32,12 @@ internal static class DenoiseExperiment
             Description = "all, or NAME[:SEVERITY],… from: " + string.Join(", ", Corruptions.Names),
             DefaultValueFactory = _ => "all",
         };
-        var classifier = new Option<string>("--classifier") { Description = "The classifier after the stage: logistic (softmax regression).", DefaultValueFactory = _ => "logistic" };
-        classifier.AcceptOnlyFromAmong("logistic");
+        var classifier = new Option<string>("--classifier")
+        {
+            Description = "The classifier after the stage: logistic (softmax regression) or hopfield (hetero-associative memory to one-hot labels, top-10 softmax).",
+            DefaultValueFactory = _ => "logistic",
+        };
+        classifier.AcceptOnlyFromAmong("logistic", "hopfield");
         var settings = DenoiseOptions.Create();
         var json = CommonOptions.Json();
         var command = new Command(
@@ -47,7 +51,7 @@ internal static class DenoiseExperiment
         settings.AddTo(command);
         command.SetAction(parse =>
         {
-            var s = settings.Read(parse);
+            var s = settings.Read(parse) with { Classifier = parse.GetValue(classifier)! };
             var (train, test) = DenoiseRunner.LoadData(parse.GetValue(dataset)!, s.TrainCount, s.TestCount);
             var specs = Corruptions.Parse(parse.GetValue(corruptions)!);
             var result = io.WithProgress("denoise experiment", p => DenoiseRunner.Run(train, test, specs, s, p));
@@ -110,8 +114,11 @@ internal sealed record DenoiseSettings
 
     public int Seed { get; init; } = 1;
 
+    /// <summary>logistic (softmax regression) or hopfield.</summary>
+    public string Classifier { get; init; } = "logistic";
+
     public string Describe() => string.Create(CultureInfo.InvariantCulture,
-        $"similarity {Similarity}, beta {Beta}, memory {(Source == MemorySource.Prototypes ? $"{PrototypesPerClass} prototypes/class" : "training rows")}, steps {Steps}, gate {Gate}, confidence {Confidence}, leave-one-out {LeaveOneOut}, seed {Seed}");
+        $"classifier {Classifier}, similarity {Similarity}, beta {Beta}, memory {(Source == MemorySource.Prototypes ? $"{PrototypesPerClass} prototypes/class" : "training rows")}, steps {Steps}, gate {Gate}, confidence {Confidence}, leave-one-out {LeaveOneOut}, seed {Seed}");
 }
 
 /// <summary>The command-line options of <see cref="DenoiseSettings"/>.</summary>
@@ -218,7 +225,9 @@ internal static class DenoiseRunner
         var ctx = new HopfieldContext(seed: s.Seed);
         var trainSet = ctx.Data.FromLabeledImages(train);
         var testSet = ctx.Data.FromLabeledImages(test);
-        var classifier = ctx.Classifiers.SoftmaxRegression(new SoftmaxRegressionTrainer.Options { Seed = s.Seed, MaxIterations = 100 });
+        IEstimator<ITransformer> classifier = s.Classifier == "hopfield"
+            ? ctx.Classifiers.Hopfield(new HopfieldClassifierTrainer.Options { Seed = s.Seed })
+            : ctx.Classifiers.SoftmaxRegression(new SoftmaxRegressionTrainer.Options { Seed = s.Seed, MaxIterations = 100 });
         var denoise = ctx.Transforms.HopfieldDenoise("Features", "Features", new HopfieldDenoiseEstimator.Options
         {
             Beta = s.Beta,
