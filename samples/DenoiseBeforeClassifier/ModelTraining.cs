@@ -15,7 +15,15 @@ internal static class ModelTraining
         var ctx = new HopfieldContext(seed: 1);
         var train = ctx.Data.LoadFashionMnistEmbedded(DataSplit.Train);
 
-        var pipeline = ctx.Transforms.HopfieldDenoise("Features", "Features", beta: 0.5f, similarity: SimilarityFunction.NegativeManhattan)
+        // A memory of the training images, compared by Manhattan distance; each training row is left out of its own
+        // retrieval, so the classifier learns from retrieved images, the kind of input it gets at prediction time.
+        var denoise = ctx.Transforms.HopfieldDenoise("Features", "Features", new HopfieldDenoiseEstimator.Options
+        {
+            Similarity = SimilarityFunction.NegativeManhattan,
+            Beta = 0.25f,
+            ExcludeIdentical = true,
+        });
+        var pipeline = denoise
             .Append(ctx.Classifiers.SoftmaxRegression(labelColumnName: "Label", featureColumnName: "Features", maxIterations: 100));
 
         Console.WriteLine($"Training on {train.RowCount} embedded Fashion-MNIST images …");
