@@ -42,9 +42,10 @@ internal static class DenoiseExperiment
         var json = CommonOptions.Json();
         var command = new Command(
             "denoise",
-            "Accuracy of a softmax-regression classifier on corrupted test images without and with a HopfieldDenoise stage " +
-            "(a modern Hopfield memory of the training images used as a clean-up step).\n" +
-            "Examples:\n  hopfield experiment denoise\n  hopfield experiment denoise --corruptions gaussian:0.5,mask:0.5 --beta 8 --json")
+            "Accuracy of a classifier on corrupted test images without and with a HopfieldDenoise stage " +
+            "(a modern Hopfield memory of the training images used as a clean-up step). Defaults: Manhattan similarity, β 0.25, " +
+            "classifier fitted on leave-one-out retrievals, rows the plain classifier is ≥ 70 % sure of keep its prediction.\n" +
+            "Examples:\n  hopfield experiment denoise\n  hopfield experiment denoise --corruptions gaussian:0.5,mask:0.5 --similarity l2 --beta 8 --json")
         {
             dataset, corruptions, classifier, json,
         };
