@@ -161,6 +161,36 @@ internal sealed class OnnxModelBuilder
         return this;
     }
 
+    /// <summary>Adds an int64 initializer (shapes, axes, k of TopK), stored as raw little-endian data.</summary>
+    public OnnxModelBuilder AddInt64Initializer(string name, ReadOnlySpan<long> values, params long[] dims)
+    {
+        ArgumentNullException.ThrowIfNull(dims);
+        long count = OnnxTensor.ElementCount(dims, nameof(dims));
+        if (count != values.Length)
+        {
+            throw new ArgumentException($"Initializer '{name}' has {values.Length} values but shape {OnnxTensor.FormatShape(dims)} needs {count}.", nameof(values));
+        }
+
+        Declare(name);
+        var t = new ProtoWriter();
+        foreach (long d in dims)
+        {
+            t.WriteInt64(1, d); // dims
+        }
+
+        t.WriteInt64(2, (long)OnnxElementType.Int64); // data_type
+        t.WriteString(8, name); // name
+        byte[] raw = new byte[values.Length * sizeof(long)];
+        for (int i = 0; i < values.Length; i++)
+        {
+            BinaryPrimitives.WriteInt64LittleEndian(raw.AsSpan(i * 8), values[i]);
+        }
+
+        t.WriteBytes(9, raw); // raw_data
+        _initializers.Add(t);
+        return this;
+    }
+
     /// <summary>Adds a node of the default (ai.onnx) domain.</summary>
     public OnnxModelBuilder AddNode(string opType, string[] inputs, string[] outputs, params OnnxAttribute[] attributes)
     {
