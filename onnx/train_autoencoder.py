@@ -8,6 +8,7 @@ Usage: python3 onnx/train_autoencoder.py [--epochs 6] [--seed 1] [--max-seconds 
 from __future__ import annotations
 
 import argparse
+import os
 import time
 
 import numpy as np
@@ -125,7 +126,7 @@ def main() -> None:
     common.update_manifest("autoencoder_encoder", dict(
         description="convolutional autoencoder, encoder half: image → 32-d latent (not normalised)",
         parameters=n_enc, pair="autoencoder_decoder", reference_outputs=ref.round(6).tolist(), **common_entry))
-    print(f"exported {path}", flush=True)
+    print(f"exported {os.path.relpath(path)}", flush=True)
     # the decoder's reference inputs are the encoder's reference outputs (models/autoencoder_encoder.reference.f32)
     path, ref = common.export_onnx(dec, "autoencoder_decoder", "latent", (LATENT,), "image")
     common.update_manifest("autoencoder_decoder", dict(
@@ -135,7 +136,7 @@ def main() -> None:
         reference_outputs_summary={"shape": list(ref.shape), "mean": float(ref.mean()),
                                    "first_values": ref.reshape(-1)[:8].round(6).tolist()},
         **common_entry))
-    print(f"exported {path}", flush=True)
+    print(f"exported {os.path.relpath(path)}", flush=True)
 
 
 if __name__ == "__main__":

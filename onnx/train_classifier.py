@@ -6,6 +6,7 @@ Usage: python3 onnx/train_classifier.py [--epochs 4] [--seed 1] [--max-seconds 3
 from __future__ import annotations
 
 import argparse
+import os
 import time
 
 import numpy as np
@@ -112,7 +113,7 @@ def main() -> None:
         "metrics": {"test_accuracy": round(acc, 4)},
         "reference_outputs": ref.round(6).tolist(),
     })
-    print(f"exported {path}", flush=True)
+    print(f"exported {os.path.relpath(path)}", flush=True)
 
 
 if __name__ == "__main__":
