@@ -120,7 +120,7 @@ internal static class EmbedCommand
 /// <summary>IDX image files as row-major float pixels in [0, 1].</summary>
 internal static class IdxImages
 {
-    public static (float[] Pixels, int Rows, int Width, int Height) Load(string path, int? take = null)
+    public static (float[] Pixels, int Rows, int Width, int Height) Load(string path, int? take = null, string optionName = "--count")
     {
         var array = Idx.Read(path);
         if (array.DataType != IdxDataType.UInt8 || array.Shape.Count != 3)
@@ -134,7 +134,7 @@ internal static class IdxImages
         {
             if (t < 1 || t > rows)
             {
-                throw new ArgumentOutOfRangeException("--count", t, string.Create(CultureInfo.InvariantCulture, $"--count must be between 1 and the {rows} images in '{path}'."));
+                throw new ArgumentOutOfRangeException(optionName, t, string.Create(CultureInfo.InvariantCulture, $"{optionName} must be between 1 and the {rows} images in '{path}'."));
             }
 
             rows = t;

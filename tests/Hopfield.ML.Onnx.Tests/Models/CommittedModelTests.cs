@@ -26,6 +26,7 @@ public class CommittedModelTests
         Assert.Contains("classifier", names);
         Assert.Contains("autoencoder_encoder", names);
         Assert.Contains("autoencoder_decoder", names);
+        Assert.Contains("simclr_encoder", names);
     }
 
     [Theory]
