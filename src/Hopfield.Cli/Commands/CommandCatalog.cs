@@ -10,6 +10,7 @@ internal static class CommandCatalog
     {
         yield return DemoCommand.Build(io);
         yield return CapacityCommand.Build(io);
+        yield return RepairCommand.Build(io);
         yield return ExperimentCommand.Build(io);
         yield return EmbedCommand.Build(io);
         yield return ExportOnnxCommand.Build(io);
