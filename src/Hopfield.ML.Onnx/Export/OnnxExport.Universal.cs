@@ -53,99 +53,108 @@ public static partial class OnnxExport
                 $"Universal Hopfield retrieval: retrieved = separation(similarity(query, keys)) @ values; similarity {o.Similarity}, separation {o.Separation}, beta {o.Beta}, k {o.TopK}, degree {o.Degree}; {count} patterns, key dimension {keyDim}, value dimension {valueDim}."),
         };
         b.AddInput(QueryInputName, "batch", keyDim);
-        b.AddInitializer("values", values, count, valueDim);
-        b.AddInt64Initializer("axis_last", [1], 1);
-        b.AddInitializer("tiny", [1e-30f]);
+        AddRetrieval(b, string.Empty, QueryInputName, keys, values, count, keyDim, valueDim, o, RetrievedOutputName, AttentionOutputName);
+        b.AddOutput(RetrievedOutputName, "batch", valueDim);
+        b.AddOutput(AttentionOutputName, "batch", count);
+        return b.Build();
+    }
+
+    /// <summary>Adds the retrieval nodes reading <paramref name="query"/> [batch, keyDim]; internal names get <paramref name="prefix"/>.</summary>
+    private static void AddRetrieval(
+        OnnxModelBuilder b, string prefix, string query, float[] keys, float[] values, int count, int keyDim, int valueDim, UniversalHopfieldOptions o,
+        string retrievedName, string attentionName)
+    {
+        string N(string name) => prefix + name;
+        b.AddInitializer(N("values"), values, count, valueDim);
+        b.AddInt64Initializer(N("axis_last"), [1], 1);
+        b.AddInitializer(N("tiny"), [1e-30f]);
 
         // Similarity → "scores" [batch, count]
         switch (o.Similarity)
         {
             case SimilarityFunction.Dot:
-                b.AddInitializer("keys_t", Transpose(keys, count, keyDim), keyDim, count);
-                b.AddNode("MatMul", [QueryInputName, "keys_t"], ["scores"]);
+                b.AddInitializer(N("keys_t"), Transpose(keys, count, keyDim), keyDim, count);
+                b.AddNode("MatMul", [query, N("keys_t")], [N("scores")]);
                 break;
             case SimilarityFunction.Cosine:
-                b.AddInitializer("keys_t", Transpose(NormalizeRows(keys, count, keyDim), count, keyDim), keyDim, count);
-                b.AddNode("Mul", [QueryInputName, QueryInputName], ["q_sq"]);
-                b.AddNode("ReduceSum", ["q_sq", "axis_last"], ["q_sq_sum"], OnnxAttribute.Int("keepdims", 1));
-                b.AddNode("Sqrt", ["q_sq_sum"], ["q_norm"]);
-                b.AddNode("Max", ["q_norm", "tiny"], ["q_norm_safe"]);
-                b.AddNode("Div", [QueryInputName, "q_norm_safe"], ["q_unit"]);
-                b.AddNode("MatMul", ["q_unit", "keys_t"], ["scores"]);
+                b.AddInitializer(N("keys_t"), Transpose(NormalizeRows(keys, count, keyDim), count, keyDim), keyDim, count);
+                b.AddNode("Mul", [query, query], [N("q_sq")]);
+                b.AddNode("ReduceSum", [N("q_sq"), N("axis_last")], [N("q_sq_sum")], OnnxAttribute.Int("keepdims", 1));
+                b.AddNode("Sqrt", [N("q_sq_sum")], [N("q_norm")]);
+                b.AddNode("Max", [N("q_norm"), N("tiny")], [N("q_norm_safe")]);
+                b.AddNode("Div", [query, N("q_norm_safe")], [N("q_unit")]);
+                b.AddNode("MatMul", [N("q_unit"), N("keys_t")], [N("scores")]);
                 break;
             case SimilarityFunction.NegativeEuclidean:
-                b.AddInitializer("keys_t", Transpose(keys, count, keyDim), keyDim, count);
-                b.AddInitializer("keys_sq", SquaredNorms(keys, count, keyDim), 1, count);
-                b.AddInitializer("two", [2f]);
-                b.AddNode("Mul", [QueryInputName, QueryInputName], ["q_sq"]);
-                b.AddNode("ReduceSum", ["q_sq", "axis_last"], ["q_sq_sum"], OnnxAttribute.Int("keepdims", 1));
-                b.AddNode("MatMul", [QueryInputName, "keys_t"], ["qk"]);
-                b.AddNode("Mul", ["qk", "two"], ["qk2"]);
-                b.AddNode("Add", ["q_sq_sum", "keys_sq"], ["sq_sum"]);
-                b.AddNode("Sub", ["sq_sum", "qk2"], ["dist_sq_raw"]);
-                b.AddNode("Relu", ["dist_sq_raw"], ["dist_sq"]);
-                b.AddNode("Sqrt", ["dist_sq"], ["dist"]);
-                b.AddNode("Neg", ["dist"], ["scores"]);
+                b.AddInitializer(N("keys_t"), Transpose(keys, count, keyDim), keyDim, count);
+                b.AddInitializer(N("keys_sq"), SquaredNorms(keys, count, keyDim), 1, count);
+                b.AddInitializer(N("two"), [2f]);
+                b.AddNode("Mul", [query, query], [N("q_sq")]);
+                b.AddNode("ReduceSum", [N("q_sq"), N("axis_last")], [N("q_sq_sum")], OnnxAttribute.Int("keepdims", 1));
+                b.AddNode("MatMul", [query, N("keys_t")], [N("qk")]);
+                b.AddNode("Mul", [N("qk"), N("two")], [N("qk2")]);
+                b.AddNode("Add", [N("q_sq_sum"), N("keys_sq")], [N("sq_sum")]);
+                b.AddNode("Sub", [N("sq_sum"), N("qk2")], [N("dist_sq_raw")]);
+                b.AddNode("Relu", [N("dist_sq_raw")], [N("dist_sq")]);
+                b.AddNode("Sqrt", [N("dist_sq")], [N("dist")]);
+                b.AddNode("Neg", [N("dist")], [N("scores")]);
                 break;
             case SimilarityFunction.NegativeManhattan:
-                b.AddInitializer("keys", keys, count, keyDim);
-                b.AddInt64Initializer("axis_1", [1], 1);
-                b.AddInt64Initializer("axis_2", [2], 1);
-                b.AddNode("Unsqueeze", [QueryInputName, "axis_1"], ["q_3d"]);
-                b.AddNode("Sub", ["q_3d", "keys"], ["diff"]);
-                b.AddNode("Abs", ["diff"], ["abs_diff"]);
-                b.AddNode("ReduceSum", ["abs_diff", "axis_2"], ["dist"], OnnxAttribute.Int("keepdims", 0));
-                b.AddNode("Neg", ["dist"], ["scores"]);
+                b.AddInitializer(N("keys"), keys, count, keyDim);
+                b.AddInt64Initializer(N("axis_1"), [1], 1);
+                b.AddInt64Initializer(N("axis_2"), [2], 1);
+                b.AddNode("Unsqueeze", [query, N("axis_1")], [N("q_3d")]);
+                b.AddNode("Sub", [N("q_3d"), N("keys")], [N("diff")]);
+                b.AddNode("Abs", [N("diff")], [N("abs_diff")]);
+                b.AddNode("ReduceSum", [N("abs_diff"), N("axis_2")], [N("dist")], OnnxAttribute.Int("keepdims", 0));
+                b.AddNode("Neg", [N("dist")], [N("scores")]);
                 break;
             default:
-                throw new ArgumentOutOfRangeException(nameof(options), o.Similarity, "Unknown similarity function.");
+                throw new ArgumentOutOfRangeException(nameof(o), o.Similarity, "Unknown similarity function.");
         }
 
         // Separation → attention [batch, count]
         switch (o.Separation)
         {
             case SeparationFunction.Identity:
-                b.AddNode("Identity", ["scores"], [AttentionOutputName]);
+                b.AddNode("Identity", [N("scores")], [attentionName]);
                 break;
             case SeparationFunction.Softmax:
-                b.AddInitializer("beta", [o.Beta]);
-                b.AddNode("Mul", ["scores", "beta"], ["scaled"]);
-                b.AddNode("Softmax", ["scaled"], [AttentionOutputName], OnnxAttribute.Int("axis", -1));
+                b.AddInitializer(N("beta"), [o.Beta]);
+                b.AddNode("Mul", [N("scores"), N("beta")], [N("scaled")]);
+                b.AddNode("Softmax", [N("scaled")], [attentionName], OnnxAttribute.Int("axis", -1));
                 break;
             case SeparationFunction.Max:
-                b.AddNode("Hardmax", ["scores"], [AttentionOutputName], OnnxAttribute.Int("axis", -1));
+                b.AddNode("Hardmax", [N("scores")], [attentionName], OnnxAttribute.Int("axis", -1));
                 break;
             case SeparationFunction.TopKSoftmax:
                 if (o.TopK < 1 || o.TopK > count)
                 {
-                    throw new ArgumentOutOfRangeException(nameof(options), o.TopK, $"TopK must be between 1 and the number of stored patterns ({count}).");
+                    throw new ArgumentOutOfRangeException(nameof(o), o.TopK, $"TopK must be between 1 and the number of stored patterns ({count}).");
                 }
 
-                b.AddInitializer("beta", [o.Beta]);
-                b.AddInt64Initializer("k", [o.TopK], 1);
-                b.AddNode("TopK", ["scores", "k"], ["top_scores", "top_indices"], OnnxAttribute.Int("axis", -1), OnnxAttribute.Int("largest", 1), OnnxAttribute.Int("sorted", 1));
-                b.AddNode("Mul", ["top_scores", "beta"], ["top_scaled"]);
-                b.AddNode("Softmax", ["top_scaled"], ["top_weights"], OnnxAttribute.Int("axis", -1));
-                b.AddNode("Shape", ["scores"], ["scores_shape"]);
-                b.AddNode("ConstantOfShape", ["scores_shape"], ["zeros"]);
-                b.AddNode("ScatterElements", ["zeros", "top_indices", "top_weights"], [AttentionOutputName], OnnxAttribute.Int("axis", 1));
+                b.AddInitializer(N("beta"), [o.Beta]);
+                b.AddInt64Initializer(N("k"), [o.TopK], 1);
+                b.AddNode("TopK", [N("scores"), N("k")], [N("top_scores"), N("top_indices")], OnnxAttribute.Int("axis", -1), OnnxAttribute.Int("largest", 1), OnnxAttribute.Int("sorted", 1));
+                b.AddNode("Mul", [N("top_scores"), N("beta")], [N("top_scaled")]);
+                b.AddNode("Softmax", [N("top_scaled")], [N("top_weights")], OnnxAttribute.Int("axis", -1));
+                b.AddNode("Shape", [N("scores")], [N("scores_shape")]);
+                b.AddNode("ConstantOfShape", [N("scores_shape")], [N("zeros")]);
+                b.AddNode("ScatterElements", [N("zeros"), N("top_indices"), N("top_weights")], [attentionName], OnnxAttribute.Int("axis", 1));
                 break;
             case SeparationFunction.Polynomial:
-                b.AddInitializer("degree", [o.Degree]);
-                b.AddNode("Relu", ["scores"], ["positive"]);
-                b.AddNode("Pow", ["positive", "degree"], ["powered"]);
-                b.AddNode("ReduceSum", ["powered", "axis_last"], ["powered_sum"], OnnxAttribute.Int("keepdims", 1));
-                b.AddNode("Max", ["powered_sum", "tiny"], ["powered_sum_safe"]);
-                b.AddNode("Div", ["powered", "powered_sum_safe"], [AttentionOutputName]);
+                b.AddInitializer(N("degree"), [o.Degree]);
+                b.AddNode("Relu", [N("scores")], [N("positive")]);
+                b.AddNode("Pow", [N("positive"), N("degree")], [N("powered")]);
+                b.AddNode("ReduceSum", [N("powered"), N("axis_last")], [N("powered_sum")], OnnxAttribute.Int("keepdims", 1));
+                b.AddNode("Max", [N("powered_sum"), N("tiny")], [N("powered_sum_safe")]);
+                b.AddNode("Div", [N("powered"), N("powered_sum_safe")], [attentionName]);
                 break;
             default:
-                throw new ArgumentOutOfRangeException(nameof(options), o.Separation, "Unknown separation function.");
+                throw new ArgumentOutOfRangeException(nameof(o), o.Separation, "Unknown separation function.");
         }
 
-        b.AddNode("MatMul", [AttentionOutputName, "values"], [RetrievedOutputName]);
-        b.AddOutput(RetrievedOutputName, "batch", valueDim);
-        b.AddOutput(AttentionOutputName, "batch", count);
-        return b.Build();
+        b.AddNode("MatMul", [attentionName, N("values")], [retrievedName]);
     }
 
     private static float[] Transpose(float[] m, int rows, int cols)
