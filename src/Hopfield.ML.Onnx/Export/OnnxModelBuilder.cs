@@ -204,6 +204,37 @@ internal sealed class OnnxModelBuilder
         return outputs;
     }
 
+    /// <summary>
+    /// <see cref="AddGraphOf"/> without copying the outputs, also returning each output's last dimension when it is fixed
+    /// (the per-row feature size of a [batch, features] output).
+    /// </summary>
+    public (List<string> Outputs, List<long?> LastDims) AddGraphOfWithShapes(ReadOnlyMemory<byte> model, string what)
+    {
+        var names = AddGraphOf(model, keepOutputs: false, what).ToList();
+        var dims = new List<long?>();
+        ReadOnlyMemory<byte> graph = ProtoReader.Fields(model, what).First(f => f.Number == 7 && f.WireType == 2).Bytes;
+        foreach (var f in ProtoReader.Fields(graph, what).Where(f => f.Number == 12 && f.WireType == 2))
+        {
+            long? last = null;
+            var type = ProtoReader.Fields(f.Bytes, what).FirstOrDefault(g => g.Number == 2 && g.WireType == 2);
+            var tensor = type.Bytes.IsEmpty ? default : ProtoReader.Fields(type.Bytes, what).FirstOrDefault(g => g.Number == 1 && g.WireType == 2);
+            var shape = tensor.Bytes.IsEmpty ? default : ProtoReader.Fields(tensor.Bytes, what).FirstOrDefault(g => g.Number == 2 && g.WireType == 2);
+            if (!shape.Bytes.IsEmpty)
+            {
+                var dimList = ProtoReader.Fields(shape.Bytes, what).Where(g => g.Number == 1 && g.WireType == 2).ToList();
+                if (dimList.Count == 2)
+                {
+                    var value = ProtoReader.Fields(dimList[1].Bytes, what).FirstOrDefault(g => g.Number == 1 && g.WireType == 0);
+                    last = value.Number == 1 ? (long)value.Varint : null;
+                }
+            }
+
+            dims.Add(last);
+        }
+
+        return (names, dims);
+    }
+
     /// <summary>Gets the default-domain opset version the model will import.</summary>
     public long DefaultDomainOpset(string what)
     {
