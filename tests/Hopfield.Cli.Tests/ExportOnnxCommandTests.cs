@@ -52,6 +52,54 @@ public sealed class ExportOnnxCommandTests : IDisposable
     }
 
     [Fact]
+    public void EncoderOptionExportsImageToRetrievedOriginal()
+    {
+        string outPath = Path.Combine(_dir, "semantic.onnx");
+        string encoder = OnnxModelFiles.Path("simclr_encoder.onnx");
+        var (code, output, error) = CliRunner.Run("export-onnx", "--count", "20", "--encoder", encoder, "--similarity", "l1", "--separation", "max", "--out", outPath, "--json");
+        Assert.True(code == 0, error);
+        using var doc = JsonDocument.Parse(output);
+        Assert.Equal("image", doc.RootElement.GetProperty("inputs")[0].GetProperty("name").GetString());
+
+        var (pixels, _, _, _) = IdxImages.Load(ExportOnnxCommand.DefaultImages(), 20);
+        using var phi = Hopfield.ML.Onnx.FeatureMaps.OnnxFeatureMap.FromFile(encoder);
+        var semantic = new Hopfield.ML.Memories.Semantic.SemanticMemory(phi, pixels, 20, new UniversalHopfieldOptions { Similarity = SimilarityFunction.NegativeManhattan, Separation = SeparationFunction.Max });
+        float[] query = pixels.AsSpan(5 * 784, 784).ToArray();
+        Array.Reverse(query); // rotated by 180°: an unseen query
+        using var session = OnnxSession.FromFile(outPath);
+        var outputs = session.Run(new Dictionary<string, OnnxTensor> { ["image"] = new(query, 1, 1, 28, 28) });
+        var expected = semantic.Retrieve(query);
+        Assert.Equal(expected.Output, outputs["retrieved"].ToArray());
+    }
+
+    [Fact]
+    public void PipelineOptionExportsASavedSemanticRetrieveStage()
+    {
+        var ctx = new Hopfield.ML.HopfieldContext(seed: 1);
+        var (pixels, _, _, _) = IdxImages.Load(ExportOnnxCommand.DefaultImages(), 15);
+        var data = ctx.Data.FromArrays("Features", pixels, 784);
+        var stage = Hopfield.ML.Onnx.Pipeline.OnnxCatalogExtensions.SemanticRetrieve(ctx.Transforms, "Retrieved", "Features", OnnxModelFiles.Path("autoencoder_encoder.onnx")).Fit(data);
+        string modelFile = Path.Combine(_dir, "stage.hopfield");
+        ctx.Model.Save(stage, data.Schema, modelFile);
+
+        string outPath = Path.Combine(_dir, "stage.onnx");
+        var (code, output, error) = CliRunner.Run("export-onnx", "--pipeline", modelFile, "--out", outPath);
+        Assert.True(code == 0, error);
+        Assert.Contains("SemanticRetrieve stage", output, StringComparison.Ordinal);
+        using var session = OnnxSession.FromFile(outPath);
+        float[] retrieved = session.Run(new Dictionary<string, OnnxTensor> { ["image"] = new(pixels, 15, 1, 28, 28) })["retrieved"].ToArray();
+        Assert.Equal(pixels, retrieved); // L1 + max: every stored image retrieves itself
+
+        string other = Path.Combine(_dir, "other.hopfield");
+        ctx.Model.Save(ctx.Transforms.ScalePixels("Features").Fit(data), data.Schema, other);
+        (code, _, error) = CliRunner.Run("export-onnx", "--pipeline", other, "--out", outPath);
+        Assert.Equal(1, code);
+        Assert.Contains("ScalePixelsTransformer", error, StringComparison.Ordinal);
+        (code, _, _) = CliRunner.Run("export-onnx", "--pipeline", other, "--encoder", "x.onnx", "--out", outPath);
+        Assert.Equal(2, code);
+    }
+
+    [Fact]
     public void TableOutputAndBadInput()
     {
         string outPath = Path.Combine(_dir, "m.onnx");
