@@ -168,3 +168,29 @@ public sealed class OnnxStageTests : IDisposable
             loaded.Transform(data).GetColumn("PredictedLabel").GetKeys().ToArray());
     }
 }
+
+public class OnnxModelBlobTests
+{
+    [Fact]
+    public void ALoadedModelWhoseRecordedHashDiffersIsRejected()
+    {
+        var ctx = new HopfieldContext(seed: 1);
+        var data = ctx.Data.FromArrays("Image", CommittedModels.ReferenceImages(), 784);
+        var model = ctx.Transforms.ApplyOnnxModel("Latent", "Image", CommittedModels.ModelPath("autoencoder_encoder")).Fit(data);
+        using var ms = new MemoryStream();
+        ctx.Model.Save(model, data.Schema, ms);
+        byte[] file = ms.ToArray();
+
+        // Change one hex digit of the recorded model hash, then re-seal the container checksum so only the stage check can notice.
+        string text = System.Text.Encoding.Latin1.GetString(file);
+        int at = text.IndexOf(model.ModelSha256, StringComparison.Ordinal);
+        Assert.True(at > 0);
+        file[at] = (byte)(file[at] == (byte)'0' ? '1' : '0');
+        System.Security.Cryptography.SHA256.HashData(file.AsSpan(0, file.Length - 32)).CopyTo(file, file.Length - 32);
+
+        var e = Assert.Throws<InvalidDataException>(() => ctx.Model.Load(new MemoryStream(file), out _));
+        Assert.Contains("SHA-256", e.Message, StringComparison.Ordinal);
+        Assert.Contains("ApplyOnnxModel", e.Message, StringComparison.Ordinal);
+        Assert.Contains("the file records", e.Message, StringComparison.Ordinal);
+    }
+}
