@@ -30,11 +30,11 @@ public sealed class ApplyOnnxModelTransformer : VectorTransformerBase, ILoadable
     /// <exception cref="ArgumentException">The model's inputs or outputs do not fit (the message names them).</exception>
     /// <exception cref="OnnxRuntimeException">The bytes are not a valid model.</exception>
     public ApplyOnnxModelTransformer(string outputColumnName, string? inputColumnName, byte[] model, string? outputName = null, bool normalize = false, int batchSize = 256)
-        : this(outputColumnName, inputColumnName, model, outputName, normalize, batchSize, Open(model, outputName, batchSize))
+        : this(outputColumnName, inputColumnName, model, normalize, batchSize, Open(model, outputName, batchSize))
     {
     }
 
-    private ApplyOnnxModelTransformer(string outputColumnName, string? inputColumnName, byte[] model, string? outputName, bool normalize, int batchSize, OnnxFeatureMap map)
+    private ApplyOnnxModelTransformer(string outputColumnName, string? inputColumnName, byte[] model, bool normalize, int batchSize, OnnxFeatureMap map)
         : base(outputColumnName, inputColumnName, map.InputDimension)
     {
         _model = model;
@@ -42,7 +42,6 @@ public sealed class ApplyOnnxModelTransformer : VectorTransformerBase, ILoadable
         Normalize = normalize;
         BatchSize = batchSize;
         ModelOutputName = map.OutputName;
-        _ = outputName;
     }
 
     private ApplyOnnxModelTransformer(ModelLoadContext context)
