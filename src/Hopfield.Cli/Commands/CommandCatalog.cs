@@ -13,5 +13,7 @@ internal static class CommandCatalog
         yield return RepairCommand.Build(io);
         yield return ExperimentCommand.Build(io);
         yield return BenchCommand.Build(io);
+        yield return EmbedCommand.Build(io);
+        yield return ExportOnnxCommand.Build(io);
     }
 }

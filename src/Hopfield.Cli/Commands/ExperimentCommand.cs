@@ -25,5 +25,6 @@ internal static class ExperimentCommand
     private static IEnumerable<Command> Experiments(CliIO io)
     {
         yield return DenoiseExperiment.Build(io);
+        yield return SemanticExperiment.Build(io);
     }
 }

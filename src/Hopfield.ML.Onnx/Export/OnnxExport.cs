@@ -4,7 +4,7 @@ namespace Hopfield.ML.Onnx.Export;
 /// Exports associative memories as ONNX models (IR 8, opset 17) that ONNX Runtime, ML.NET's
 /// <c>ApplyOnnxModel</c> and other ONNX consumers can run.
 /// </summary>
-public static class OnnxExport
+public static partial class OnnxExport
 {
     /// <summary>The name of the query input of exported memories, shape [batch, dim].</summary>
     public const string QueryInputName = "query";
