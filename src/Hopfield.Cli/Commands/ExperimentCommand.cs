@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Hopfield.Cli.Commands.Experiments;
 using Hopfield.Cli.Infrastructure;
 
 namespace Hopfield.Cli.Commands;
@@ -23,6 +24,7 @@ internal static class ExperimentCommand
     // One line per experiment; each lives in Commands/Experiments/<Name>Experiment.cs.
     private static IEnumerable<Command> Experiments(CliIO io)
     {
-        yield break;
+        yield return CapacityCurvesExperiment.Build(io);
+        yield return Crypto8Experiment.Build(io);
     }
 }
