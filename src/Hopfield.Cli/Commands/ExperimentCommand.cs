@@ -26,5 +26,7 @@ internal static class ExperimentCommand
     {
         yield return CapacityCurvesExperiment.Build(io);
         yield return Crypto8Experiment.Build(io);
+        yield return HashAssociationExperiment.Build(io);
+        yield return SegmentExperiment.Build(io);
     }
 }
