@@ -28,5 +28,6 @@ internal static class ExperimentCommand
         yield return Crypto8Experiment.Build(io);
         yield return HashAssociationExperiment.Build(io);
         yield return SegmentExperiment.Build(io);
+        yield return PoolingExperiment.Build(io);
     }
 }
