@@ -59,9 +59,15 @@ internal static class PoolingExperiment
             if (parse.GetValue(outDir) is { Length: > 0 } dir)
             {
                 chart = Path.Combine(dir, "pooling-auc.svg");
-                var cats = rows.Select(r => r.QueryFit == "—" ? r.Pooling : $"{r.Pooling} ({r.QueryFit.Split(' ')[0]} labels)").ToList();
+                var cats = rows.Select(r => r.QueryFit switch
+                {
+                    "—" => r.Pooling,
+                    var fit when fit.Contains("gradient", StringComparison.Ordinal) => "attn: trained q",
+                    var fit when fit.Contains("closed", StringComparison.Ordinal) => "attn: closed-form q",
+                    _ => "attn: class-mean q",
+                }).ToList();
                 SvgChart.Save(chart, SvgChart.Bar(cats, [ChartSeries.Bars("AUC", rows.Select(r => r.Auc).ToArray()), ChartSeries.Bars("accuracy", rows.Select(r => r.Accuracy).ToArray())],
-                    new ChartOptions { Title = $"pooling: held-out bags, target {train.ClassNames[settings.TargetClass]}", XLabel = "pooling", YLabel = "AUC / accuracy", YMin = 0, YMax = 1 }));
+                    new ChartOptions { Title = $"pooling: held-out bags, target {train.ClassNames[settings.TargetClass]}", XLabel = "pooling", YLabel = "AUC / accuracy", YMin = 0, YMax = 1, Width = 900 }));
             }
 
             if (parse.GetValue(json))
