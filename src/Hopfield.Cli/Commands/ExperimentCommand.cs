@@ -26,5 +26,10 @@ internal static class ExperimentCommand
     {
         yield return DenoiseExperiment.Build(io);
         yield return SemanticExperiment.Build(io);
+        yield return CapacityCurvesExperiment.Build(io);
+        yield return Crypto8Experiment.Build(io);
+        yield return HashAssociationExperiment.Build(io);
+        yield return SegmentExperiment.Build(io);
+        yield return PoolingExperiment.Build(io);
     }
 }
