@@ -3,6 +3,8 @@ using System.Text.Json;
 using Hopfield.Cli.Commands;
 using Hopfield.ML.Memories.Universal;
 using Hopfield.ML.Onnx.Runtime;
+using Hopfield.ML.Pipeline;
+using Hopfield.ML.Pipeline.Stages;
 
 namespace Hopfield.Cli.Tests;
 
@@ -97,6 +99,35 @@ public sealed class ExportOnnxCommandTests : IDisposable
         Assert.Contains("ScalePixelsTransformer", error, StringComparison.Ordinal);
         (code, _, _) = CliRunner.Run("export-onnx", "--pipeline", other, "--encoder", "x.onnx", "--out", outPath);
         Assert.Equal(2, code);
+    }
+
+    [Fact]
+    public void PipelineOptionExportsTheDenoiseStageOfASavedPipeline()
+    {
+        var ctx = new Hopfield.ML.HopfieldContext(seed: 1);
+        var (pixels, _, _, _) = IdxImages.Load(ExportOnnxCommand.DefaultImages(), 40);
+        var data = ctx.Data.FromArrays("Features", pixels.AsSpan(0, 30 * 784), 784, "Label", new int[30], 1);
+        var model = ctx.Transforms.HopfieldDenoise("Features", "Features", 0.25f, SimilarityFunction.NegativeManhattan)
+            .Append(ctx.Classifiers.Hopfield())
+            .Fit(data);
+        string modelFile = Path.Combine(_dir, "denoise.hopfield");
+        ctx.Model.Save(model, data.Schema, modelFile);
+
+        string outPath = Path.Combine(_dir, "denoise.onnx");
+        var (code, output, error) = CliRunner.Run("export-onnx", "--pipeline", modelFile, "--out", outPath);
+        Assert.True(code == 0, error);
+        Assert.Contains("HopfieldDenoise stage", output, StringComparison.Ordinal);
+
+        // Unseen images: the exported graph gives what the fitted stage gives.
+        float[] queries = pixels.AsSpan(30 * 784, 10 * 784).ToArray();
+        float[] expected = model.Transform(ctx.Data.FromArrays("Features", queries, 784)).GetColumn("Features").GetFloats().ToArray();
+        using var session = OnnxSession.FromFile(outPath);
+        float[] actual = session.Run(new Dictionary<string, OnnxTensor> { ["query"] = new(queries, 10, 784) })["retrieved"].ToArray();
+        Assert.Equal(expected.Length, actual.Length);
+        for (int i = 0; i < expected.Length; i++)
+        {
+            Assert.True(Math.Abs(expected[i] - actual[i]) <= 1e-4f, $"value {i}: stage {expected[i]}, ONNX {actual[i]}");
+        }
     }
 
     [Fact]

@@ -11,6 +11,7 @@ using Hopfield.ML.Onnx.FeatureMaps;
 using Hopfield.ML.Onnx.Pipeline;
 using Hopfield.ML.Onnx.Runtime;
 using Hopfield.ML.Pipeline;
+using Hopfield.ML.Pipeline.Stages;
 
 namespace Hopfield.Cli.Commands;
 
@@ -30,7 +31,7 @@ internal static class ExportOnnxCommand
         var degree = new Option<int>("--degree") { Description = "Degree n of polynomial separation.", DefaultValueFactory = _ => UniversalHopfieldOptions.Defaults.Degree };
         var output = new Option<string>("--out", "-o") { Description = "The ONNX file to write.", Required = true };
         var encoder = new Option<string?>("--encoder") { Description = "Semantic export: an ONNX image encoder φ; the model then takes images, embeds them with φ and retrieves among the stored images by similarity of embeddings." };
-        var pipeline = new Option<string?>("--pipeline") { Description = "Export the fitted SemanticRetrieve stage of a saved model file (.hopfield) instead of building a memory." };
+        var pipeline = new Option<string?>("--pipeline") { Description = "Export the first fitted stage of a saved model file (.hopfield) that has an ONNX form (SemanticRetrieve, HopfieldDenoise, HopfieldClassifier) instead of building a memory." };
         var json = CommonOptions.Json();
         var command = new Command(
             "export-onnx",
@@ -49,8 +50,8 @@ internal static class ExportOnnxCommand
                     throw new UsageException("--pipeline exports a saved stage; it cannot be combined with --encoder or --images.");
                 }
 
-                var stage = FindSemanticStage(modelFile);
-                return WriteSemantic(io, parse.GetValue(output)!, OnnxExport.SemanticRetrieve(stage), stage.Memory.Count, stage.Memory.Options, parse.GetValue(json), $"SemanticRetrieve stage of {modelFile}");
+                var (stageModel, patterns, memoryOptions, name) = ExportStage(modelFile);
+                return WriteSemantic(io, parse.GetValue(output)!, stageModel, patterns, memoryOptions, parse.GetValue(json), $"{name} stage of {modelFile}");
             }
 
             string imagePath = parse.GetValue(images) ?? DefaultImages();
@@ -112,14 +113,29 @@ internal static class ExportOnnxCommand
         return command;
     }
 
-    private static SemanticRetrieveTransformer FindSemanticStage(string modelFile)
+    /// <summary>Exports the first stage of a saved model that has an ONNX form: SemanticRetrieve, HopfieldDenoise or a Hopfield classifier.</summary>
+    private static (byte[] Model, int Patterns, UniversalHopfieldOptions Options, string Name) ExportStage(string modelFile)
     {
         _ = typeof(SemanticRetrieveTransformer); // loads the assembly that defines the ONNX stages
         var root = new HopfieldContext().Model.Load(modelFile);
         var stages = Flatten(root).ToList();
-        return stages.OfType<SemanticRetrieveTransformer>().FirstOrDefault()
-            ?? throw new ArgumentException(
-                $"'{modelFile}' has no stage that exports to ONNX (SemanticRetrieve); its stages are {string.Join(", ", stages.Select(t => t.GetType().Name))}.");
+        foreach (var stage in stages)
+        {
+            switch (stage)
+            {
+                case SemanticRetrieveTransformer semantic:
+                    return (OnnxExport.SemanticRetrieve(semantic), semantic.Memory.Count, semantic.Memory.Options, "SemanticRetrieve");
+                case HopfieldDenoiseTransformer denoise:
+                    return (OnnxExport.HopfieldDenoise(denoise), denoise.PatternCount, denoise.MemoryOptions, "HopfieldDenoise");
+                case HopfieldClassifierTransformer classifier:
+                    return (OnnxExport.HopfieldClassifier(classifier), classifier.KeyCount, classifier.MemoryOptions, "HopfieldClassifier");
+                default:
+                    break;
+            }
+        }
+
+        throw new ArgumentException(
+            $"'{modelFile}' has no stage that exports to ONNX (SemanticRetrieve, HopfieldDenoise, HopfieldClassifier); its stages are {string.Join(", ", stages.Select(t => t.GetType().Name))}.");
     }
 
     private static IEnumerable<ITransformer> Flatten(ITransformer t) =>

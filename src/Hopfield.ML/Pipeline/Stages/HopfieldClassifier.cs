@@ -54,6 +54,9 @@ public sealed class HopfieldClassifierTransformer : ITransformer, ILoadableStage
     /// <summary>The class of each stored key.</summary>
     public IReadOnlyList<int> KeyLabels => _labels;
 
+    /// <summary>The stored inputs, row-major <c>KeyCount × FeatureCount</c> (labels in <see cref="KeyLabels"/>).</summary>
+    public ReadOnlySpan<float> Keys => _keys;
+
     /// <summary>The memory settings.</summary>
     public UniversalHopfieldOptions MemoryOptions => _memory.Options;
 
