@@ -4,7 +4,8 @@
 #   1. packs Hopfield.ML, Hopfield.ML.Imaging, Hopfield.ML.Onnx and the tool (Hopfield.Cli) into artifacts/packages;
 #   2. installs the tool from that folder into a temporary tool path (with a temporary NuGet packages folder, so no
 #      stale 0.1.0 from the user-wide cache can be picked up);
-#   3. runs `hopfield --help`, `hopfield demo` and `hopfield repair` from a temporary working directory;
+#   3. runs `hopfield --help`, `hopfield demo`, `hopfield repair` and (with ONNX Runtime) `hopfield experiment semantic`
+#      from a temporary working directory;
 #   4. restores samples/PackageConsumer against the fresh packages (its own packages folder, emptied of Hopfield.*
 #      first, and checked to hold byte-identical copies of the new .nupkg files), builds it and runs it.
 #
@@ -72,6 +73,14 @@ step "hopfield repair"
 } >checker.pgm
 "$hopfield" repair checker.pgm --noise 0.2 --out out/repair.png | tail -n 3
 [[ -s out/repair.png ]] || fail "hopfield repair wrote no PNG"
+
+ort_cache="${XDG_CACHE_HOME:-$HOME/.cache}/hopfield-ml/onnxruntime/1.22.0"
+if [[ -n "${HOPFIELD_ONNXRUNTIME_PATH:-}" ]] || ls "$ort_cache"/*/libonnxruntime.* >/dev/null 2>&1; then
+  step "hopfield experiment semantic (the ONNX models installed with the tool)"
+  "$hopfield" experiment semantic --stored 50 --corruptions gaussian:0.3 | tail -n 4
+else
+  echo "hopfield experiment semantic: skipped, the ONNX Runtime native library is not installed"
+fi
 cd "$root"
 
 step "samples/PackageConsumer against the fresh packages"
