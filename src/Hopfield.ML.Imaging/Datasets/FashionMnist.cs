@@ -21,17 +21,34 @@ public static class FashionMnist
 
     /// <summary>
     /// Loads the embedded class-balanced subset (3000 train / 1000 test images, 28×28, samples in [0, 1]).
-    /// Looks in <c>data/</c> next to <see cref="AppContext.BaseDirectory"/>, then in <c>data/</c> of each parent folder.
+    /// The files are compiled into this assembly as resources, so this works wherever the assembly is deployed
+    /// (a NuGet package consumer, a .NET tool, a single-file app); an assembly built without them falls back to
+    /// <c>data/</c> next to <see cref="AppContext.BaseDirectory"/>, then <c>data/</c> of each parent folder.
     /// </summary>
     /// <param name="split">Train or test.</param>
     /// <returns>The images and labels.</returns>
-    /// <exception cref="FileNotFoundException">The files were not found; the message lists the folders searched.</exception>
+    /// <exception cref="FileNotFoundException">The data was neither embedded nor found; the message lists the folders searched.</exception>
     public static LabeledImages LoadEmbedded(DataSplit split = DataSplit.Train)
     {
         var (img, lbl) = EmbeddedFileNames(split);
+        using (Stream? images = OpenEmbeddedResource(img))
+        using (Stream? labels = OpenEmbeddedResource(lbl))
+        {
+            if (images is not null && labels is not null)
+            {
+                return IdxDataset.Load(Idx.Read(images, img), Idx.Read(labels, lbl), ClassNames, img, lbl);
+            }
+        }
+
         string folder = FindEmbeddedFolder(img);
         return IdxDataset.Load(Path.Combine(folder, img), Path.Combine(folder, lbl), ClassNames);
     }
+
+    /// <summary>Opens an embedded data file compiled into this assembly, or returns null when it is not there.</summary>
+    /// <param name="fileName">A file name such as <c>fashion-train-images.idx.gz</c>.</param>
+    /// <returns>A read-only stream the caller disposes, or null.</returns>
+    internal static Stream? OpenEmbeddedResource(string fileName) =>
+        typeof(FashionMnist).Assembly.GetManifestResourceStream("Hopfield.ML.Imaging.Data." + fileName);
 
     /// <summary>Finds the folder holding the embedded file <paramref name="fileName"/>.</summary>
     /// <param name="fileName">A file name such as <c>fashion-train-images.idx.gz</c>.</param>
@@ -94,9 +111,11 @@ public static class IdxDataset
     /// <param name="limits">Limits; <see cref="ImageLimits.Default"/> when null.</param>
     /// <returns>The images (samples divided by 255) and labels.</returns>
     public static LabeledImages Load(string imagesPath, string labelsPath, IReadOnlyList<string>? classNames = null, ImageLimits? limits = null)
+        => Load(Idx.Read(imagesPath, limits), Idx.Read(labelsPath, limits), classNames, imagesPath, labelsPath);
+
+    /// <summary>Builds the labelled set from an IDX3 image array and an IDX1 label array already read.</summary>
+    internal static LabeledImages Load(IdxArray images, IdxArray labels, IReadOnlyList<string>? classNames, string imagesPath, string labelsPath)
     {
-        var images = Idx.Read(imagesPath, limits);
-        var labels = Idx.Read(labelsPath, limits);
         if (images.DataType != IdxDataType.UInt8 || images.Shape.Count != 3)
         {
             throw ImageFormatError.Create($"Expected an unsigned-byte IDX3 image file, found {images.DataType} with {images.Shape.Count} dimensions.", imagesPath);
