@@ -22,7 +22,7 @@ internal static class DenoiseExperiment
 {
     public static Command Build(CliIO io)
     {
-        var dataset = new Option<string>("--dataset")
+        var dataset = new Option<string>("--dataset", "--data")
         {
             Description = "embedded (the 3000/1000 Fashion-MNIST subset) or a folder with Fashion-MNIST IDX files (train-images-idx3-ubyte[.gz] …).",
             DefaultValueFactory = _ => "embedded",
