@@ -242,20 +242,33 @@ public sealed class CliConventionTests : IDisposable
         Assert.EndsWith("}", output.TrimEnd(), StringComparison.Ordinal);
         using var doc = JsonDocument.Parse(output);
         Assert.Equal(JsonValueKind.Object, doc.RootElement.ValueKind);
+
+        // docs/cli.md lists the keys of every command's --json object.
+        string path = "hopfield " + string.Join(' ', template.TakeWhile(a => !a.StartsWith('-') && !a.StartsWith('{')));
+        string section = DocsSection(path);
+        foreach (var property in doc.RootElement.EnumerateObject())
+        {
+            Assert.True(section.Contains($"`{property.Name}`", StringComparison.Ordinal), $"docs/cli.md section '{path}' does not list the --json key '{property.Name}'.");
+        }
+    }
+
+    private static string DocsSection(string path)
+    {
+        string docs = File.ReadAllText(RepoFile(Path.Combine("docs", "cli.md"))).ReplaceLineEndings("\n");
+        string heading = $"\n### {path}\n";
+        int start = docs.IndexOf(heading, StringComparison.Ordinal);
+        Assert.True(start >= 0, $"docs/cli.md has no section '### {path}'; regenerate it: dotnet run --project src/Hopfield.Cli -c Release -- docs -o docs/cli.md");
+        int end = docs.IndexOf("\n### ", start + heading.Length, StringComparison.Ordinal);
+        return end < 0 ? docs[start..] : docs[start..end];
     }
 
     [Fact]
     public void DocsReferenceMentionsEveryCommandAndOption()
     {
-        string docs = File.ReadAllText(RepoFile(Path.Combine("docs", "cli.md"))).ReplaceLineEndings("\n");
         const string Regenerate = "regenerate it: dotnet run --project src/Hopfield.Cli -c Release -- docs -o docs/cli.md";
         foreach (var (path, command) in Commands())
         {
-            string heading = $"\n### {path}\n";
-            int start = docs.IndexOf(heading, StringComparison.Ordinal);
-            Assert.True(start >= 0, $"docs/cli.md has no section '### {path}'; {Regenerate}");
-            int end = docs.IndexOf("\n### ", start + heading.Length, StringComparison.Ordinal);
-            string section = end < 0 ? docs[start..] : docs[start..end];
+            string section = DocsSection(path);
             foreach (var option in DocsCommand.VisibleOptions(command))
             {
                 foreach (var name in option.Aliases.Append(option.Name))

@@ -26,8 +26,9 @@ internal static class DocsCommand
         - **Output.** Every command prints a readable table or a few lines on standard output. With `--json` it prints
           exactly one JSON object instead (snake_case keys, indented; NaN and infinities as the strings `"NaN"`,
           `"Infinity"`), and nothing else on standard output, so `hopfield … --json | jq .` always works. The object
-          repeats the settings that were run (sizes, `seed`, …) next to the results, and `seconds` is the wall-clock time
-          where the command measures it.
+          repeats the settings that were run (sizes, `seed`, …) next to the results; `seconds` is the wall-clock time
+          where the command measures it; the file a command wrote is under `out` (experiments: `chart`, `charts`,
+          `picture`). Each command below lists its keys.
         - **Errors** go to standard error as one line starting with `hopfield:` that names the bad value, option or file.
           Add `-v` / `--verbose` (any command) for the stack trace.
         - **Progress bars** (Spectre.Console) are drawn on standard error for the slow commands (demo, capacity, repair,
@@ -50,6 +51,26 @@ internal static class DocsCommand
 
         ## Commands
         """;
+
+    /// <summary>What each command prints: the table or lines, and the top-level keys of its --json object.</summary>
+    /// <remarks>A test checks these keys against real --json output, so they cannot drift.</remarks>
+    internal static readonly Dictionary<string, (string Text, string JsonKeys)> Prints = new(StringComparer.Ordinal)
+    {
+        ["hopfield demo"] = ("The data set sizes, a table of accuracy without / with the HopfieldDenoise stage and the gain per corruption (clean first), the mean gain, and the path of the PNG grid.", "train, test, settings, clean, rows, mean_accuracy_without, mean_accuracy_with, mean_gain, png, out, seconds"),
+        ["hopfield capacity"] = ("A table: memory, N, trials, measured α ± spread, theoretical α, seconds; the theory it is compared with and the critical pattern count of every trial.", "alpha, alpha_std, trial_alphas, critical_patterns, neurons, trials, model, rule, interaction, degree, overlap_threshold, theoretical, theoretical_basis, search_limit_reached, seed, seconds"),
+        ["hopfield repair"] = ("A table of the fraction of wrong pixels after each step (corrupted first), then the size, the rule, how recall ended and where the strip was written.", "wrong_fraction_by_step, width, height, seconds, recall_seconds, sweeps, termination, stored, rule, mode, noise, pattern_bytes, output, out"),
+        ["hopfield experiment denoise"] = ("A table of accuracy without / with the stage per corruption (clean first) and the mean gain.", "dataset, classifier, train, test, settings, rows, mean_gain, clean_change, seconds"),
+        ["hopfield experiment semantic"] = ("Exact-retrieval rates per corruption in pixel space and in φ space for each similarity, then the fully semantic memory's rate and MSEs.", "stored, encoder, autoencoder, fully_semantic_similarity, seed, criterion, rows, seconds"),
+        ["hopfield experiment capacity-curves"] = ("One table per data set × corruption: success rate by stored count for every similarity × separation; the SVG charts with --out.", "counts, queries, beta, degree, noise_sigma, mask_fraction, sse_threshold, seed, curves, charts"),
+        ["hopfield experiment crypto8"] = ("A table per function and stored fraction: stored, held-out and held-out bit accuracy of the memory and the baselines; an SVG chart with --out.", "functions, fractions, repeats, beta, hidden, epochs, seed, rows, chart"),
+        ["hopfield experiment hash-association"] = ("Tables of exact-retrieval rates by key kind, key size and stored count, for clean and damaged keys; SVG charts with --out.", "damages, queries, seed, sse_threshold, rows, charts"),
+        ["hopfield experiment segment"] = ("A table of mean IoU of the retrieved mask vs thresholding, per corruption, for stored and held-out queries; segment-examples.png with --out.", "stored, queries, beta, mask_threshold, seed, rows, picture"),
+        ["hopfield experiment pooling"] = ("A table of AUC and accuracy on held-out bags for mean, max and Hopfield pooling, and what the attention looked at in a few bags; an SVG chart with --out.", "target, target_name, features, bag_size, train_bags, test_bags, beta, seed, rows, reports, chart"),
+        ["hopfield bench retrieval"] = ("A table: P×D×B, similarity, separation, queries/s, GFLOP/s, median seconds per batch, queries per CPU-second.", "queries_per_second, gflops, median_seconds, cpu_seconds, queries_per_cpu_second, seconds, patterns, dim, queries, similarity, separation, beta, top_k, threads, storage, sparse, repeats, warmup, seed, flop_convention"),
+        ["hopfield bench recall"] = ("A table: N, P, ms per sweep, ms per one-sweep Recall call, pattern bytes, overlap after one sweep.", "seconds_per_sweep, cpu_seconds_per_sweep, recall_seconds, pattern_bytes, overlap, seconds, neurons, patterns, noise, repeats, seed"),
+        ["hopfield embed"] = ("The shape written (rows × dim float32, which model output) and the encoding speed.", "rows, dim, out, model, input, output, batch, seconds, median_seconds, seconds_all, images_per_second"),
+        ["hopfield export-onnx"] = ("What was exported, where, its size and SHA-256, and the model's inputs and outputs.", "out, bytes, sha256, patterns, dim, similarity, separation, beta, k, degree, input, outputs (semantic exports: inputs, outputs with their shapes)"),
+    };
 
     public static Command Build(CliIO io, RootCommand root)
     {
@@ -128,6 +149,12 @@ internal static class DocsCommand
                 }
 
                 md.Append("| `-v`, `--verbose` | off | Print stack traces and extra diagnostics on failure. |\n\n");
+            }
+
+            if (Prints.TryGetValue(path, out var prints))
+            {
+                md.Append(CultureInfo.InvariantCulture, $"Prints: {prints.Text}\n\n");
+                md.Append(CultureInfo.InvariantCulture, $"`--json` keys: {Keys(prints.JsonKeys)}.\n\n");
             }
 
             if (examples.Count > 0)
@@ -217,6 +244,14 @@ internal static class DocsCommand
             string { Length: 0 } => "–",
             _ => $"`{value}`",
         };
+    }
+
+    private static string Keys(string keys)
+    {
+        int note = keys.IndexOf(" (", StringComparison.Ordinal);
+        string list = note < 0 ? keys : keys[..note];
+        string rest = note < 0 ? string.Empty : keys[note..];
+        return string.Join(", ", list.Split(", ").Select(k => $"`{k}`")) + rest;
     }
 
     private static string Anchor(string path) => path.Replace(' ', '-');
