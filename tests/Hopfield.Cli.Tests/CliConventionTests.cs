@@ -93,6 +93,24 @@ public sealed class CliConventionTests : IDisposable
     }
 
     [Fact]
+    public void EverySimilarityOptionAcceptsTheSameNames()
+    {
+        foreach (var (path, command) in Commands())
+        {
+            foreach (var option in command.Options.Where(o => o.Name.EndsWith("similarity", StringComparison.Ordinal)))
+            {
+                foreach (var name in CommonOptions.SimilarityNames)
+                {
+                    var parse = Root().Parse([.. Args(path), option.Name, name]);
+                    Assert.DoesNotContain(parse.Errors, e => e.Message.Contains(name, StringComparison.Ordinal));
+                    var bad = Root().Parse([.. Args(path), option.Name, "hamming"]);
+                    Assert.Contains(bad.Errors, e => e.Message.Contains("hamming", StringComparison.Ordinal));
+                }
+            }
+        }
+    }
+
+    [Fact]
     public void RootHelpTeachesGroupsAndExamples()
     {
         var (code, output, _) = CliRunner.Run("--help");

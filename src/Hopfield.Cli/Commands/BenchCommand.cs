@@ -26,8 +26,8 @@ internal static class BenchCommand
         var patterns = new Option<int>("--patterns", "-p") { Description = "Stored patterns P.", DefaultValueFactory = _ => 1000 };
         var dim = new Option<int>("--dim", "-d") { Description = "Pattern dimension D.", DefaultValueFactory = _ => 784 };
         var queries = new Option<int>("--queries", "-b") { Description = "Queries per batch B.", DefaultValueFactory = _ => 1000 };
-        var similarity = new Option<string>("--similarity") { Description = "dot, cosine, l2 (negative Euclidean) or l1 (negative Manhattan).", DefaultValueFactory = _ => "dot" };
-        similarity.AcceptOnlyFromAmong("dot", "cosine", "l2", "l1");
+        var similarity = new Option<string>("--similarity") { Description = "dot, cosine, l2 (or euclidean: negative Euclidean) or l1 (or manhattan: negative Manhattan).", DefaultValueFactory = _ => "dot" };
+        similarity.AcceptOnlyFromAmong(CommonOptions.SimilarityNames);
         var separation = new Option<string>("--separation") { Description = "softmax, identity, max, topk or polynomial.", DefaultValueFactory = _ => "softmax" };
         separation.AcceptOnlyFromAmong("softmax", "identity", "max", "topk", "polynomial");
         var beta = new Option<float>("--beta") { Description = "Inverse temperature β.", DefaultValueFactory = _ => UniversalHopfieldOptions.Defaults.Beta };
@@ -57,7 +57,7 @@ internal static class BenchCommand
             };
             var memory = new UniversalHopfieldOptions
             {
-                Similarity = parse.GetValue(similarity) switch
+                Similarity = CommonOptions.CanonicalSimilarity(parse.GetValue(similarity)!) switch
                 {
                     "cosine" => SimilarityFunction.Cosine,
                     "l2" => SimilarityFunction.NegativeEuclidean,

@@ -27,6 +27,17 @@ internal static class CommonOptions
         DefaultValueFactory = _ => defaultValue,
     };
 
+    /// <summary>Every --similarity accepts these: l2 and euclidean (negative Euclidean), l1 and manhattan (negative Manhattan).</summary>
+    public static readonly string[] SimilarityNames = ["dot", "cosine", "l2", "l1", "euclidean", "manhattan"];
+
+    /// <summary>dot, cosine, l2 or l1 for any of <see cref="SimilarityNames"/>.</summary>
+    public static string CanonicalSimilarity(string name) => name switch
+    {
+        "euclidean" => "l2",
+        "manhattan" => "l1",
+        _ => name,
+    };
+
     /// <summary><c>-o, --out</c> (alias <c>--output</c>): the file or folder a command writes.</summary>
     public static Option<string?> Out(string description, bool required = false, string? defaultValue = null)
     {
