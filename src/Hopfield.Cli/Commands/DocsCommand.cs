@@ -14,9 +14,9 @@ internal static class DocsCommand
     private const string Intro = """
         # The `hopfield` command-line tool
 
-        `hopfield` runs the library's associative memories from the command line. Install it as a .NET tool
-        (`dotnet tool install --global Hopfield.Cli`) or run it from the repository with
-        `dotnet run --project src/Hopfield.Cli -c Release -- <command> [options]`.
+        `hopfield` runs the library's associative memories from the command line. Run it from the repository with
+        `dotnet run --project src/Hopfield.Cli -c Release -- <command> [options]`; the project also packs as the .NET tool
+        `Hopfield.Cli` (command `hopfield`).
 
         This page is generated from the command tree: `hopfield docs -o docs/cli.md` rewrites it, and a test fails when a
         command or option is missing from it. `hopfield --help` and `hopfield <command> --help` print the same descriptions.
@@ -37,7 +37,9 @@ internal static class DocsCommand
         - **Shared options** mean the same everywhere: `--json`; `--seed N` (repeatable randomness; every seeded command
           gives the same result for the same seed); `-o, --out` (the file or folder written; `--output` is accepted too);
           `--dataset DIR` (a folder with the full IDX files, `--data` accepted too; the embedded subset when omitted);
-          `-i, --images FILE` (one IDX image file); `--similarity`, `--separation`, `--beta` for universal memories.
+          `-i, --images FILE` (one IDX image file); `--similarity` (dot, cosine, l2 or euclidean, l1 or manhattan, on
+          every command that has it), `--separation`, `--beta`, `--top-k` for universal memories; `--threads` where the
+          work can be limited to a number of threads (0 = all processors).
         - **Data.** The embedded Fashion-MNIST subset (3000 train / 1000 test images) and a 1000-digit MNIST subset ship
           with the tool, so every command runs without downloads.
 
