@@ -26,8 +26,8 @@ internal static class BenchCommand
         var patterns = new Option<int>("--patterns", "-p") { Description = "Stored patterns P.", DefaultValueFactory = _ => 1000 };
         var dim = new Option<int>("--dim", "-d") { Description = "Pattern dimension D.", DefaultValueFactory = _ => 784 };
         var queries = new Option<int>("--queries", "-b") { Description = "Queries per batch B.", DefaultValueFactory = _ => 1000 };
-        var similarity = new Option<string>("--similarity") { Description = "dot, cosine, l2 (negative Euclidean) or l1 (negative Manhattan).", DefaultValueFactory = _ => "dot" };
-        similarity.AcceptOnlyFromAmong("dot", "cosine", "l2", "l1");
+        var similarity = new Option<string>("--similarity") { Description = "dot, cosine, l2 (or euclidean: negative Euclidean) or l1 (or manhattan: negative Manhattan).", DefaultValueFactory = _ => "dot" };
+        similarity.AcceptOnlyFromAmong(CommonOptions.SimilarityNames);
         var separation = new Option<string>("--separation") { Description = "softmax, identity, max, topk or polynomial.", DefaultValueFactory = _ => "softmax" };
         separation.AcceptOnlyFromAmong("softmax", "identity", "max", "topk", "polynomial");
         var beta = new Option<float>("--beta") { Description = "Inverse temperature β.", DefaultValueFactory = _ => UniversalHopfieldOptions.Defaults.Beta };
@@ -40,7 +40,8 @@ internal static class BenchCommand
         var sparse = new Option<float>("--sparse") { Description = "Skip attention weights below TOL × the largest weight in the value projection (0 = dense).", DefaultValueFactory = _ => 0f };
         var seed = CommonOptions.Seed(1);
         var json = CommonOptions.Json();
-        var command = new Command("retrieval", "Batched retrieval retrieve(q) = V·separation(similarity(K, q)) on standard-normal data; prints queries/s and GFLOP/s (4·P·D·B per batch).")
+        var command = new Command("retrieval", "Batched retrieval retrieve(q) = V·separation(similarity(K, q)) on standard-normal data; prints queries/s and GFLOP/s (4·P·D·B per batch).\n" +
+            "Example:\n  hopfield bench retrieval --patterns 60000 --dim 784 --queries 1000 --threads 1 --json")
         {
             patterns, dim, queries, similarity, separation, beta, topK, threads, repeats, warmup, storage, sparse, seed, json,
         };
@@ -56,7 +57,7 @@ internal static class BenchCommand
             };
             var memory = new UniversalHopfieldOptions
             {
-                Similarity = parse.GetValue(similarity) switch
+                Similarity = CommonOptions.CanonicalSimilarity(parse.GetValue(similarity)!) switch
                 {
                     "cosine" => SimilarityFunction.Cosine,
                     "l2" => SimilarityFunction.NegativeEuclidean,
@@ -133,7 +134,8 @@ internal static class BenchCommand
         var repeats = new Option<int>("--repeats", "-r") { Description = "Timed sweeps; the median is reported.", DefaultValueFactory = _ => 5 };
         var seed = CommonOptions.Seed(1);
         var json = CommonOptions.Json();
-        var command = new Command("recall", "One synchronous sweep of a Hebbian classical network (bit-packed patterns, fields Xᵀ(X s)).")
+        var command = new Command("recall", "One synchronous sweep of a Hebbian classical network (bit-packed patterns, fields Xᵀ(X s)); prints ms per sweep and the overlap after it.\n" +
+            "Example:\n  hopfield bench recall --neurons 1048576 --patterns 10 --json")
         {
             neurons, patterns, noise, repeats, seed, json,
         };

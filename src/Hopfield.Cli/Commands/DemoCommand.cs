@@ -20,7 +20,7 @@ internal static class DemoCommand
     public static Command Build(CliIO io)
     {
         var json = CommonOptions.Json();
-        var outPath = new Option<string>("--out") { Description = "Where to write the PNG grid (folders are created).", DefaultValueFactory = _ => Path.Combine("out", "demo.png") };
+        var outPath = CommonOptions.Out("Where to write the PNG grid (folders are created).", defaultValue: Path.Combine("out", "demo.png"));
         var corruptions = new Option<string>("--corruptions")
         {
             Description = "NAME[:SEVERITY],… from: " + string.Join(", ", Corruptions.Names),
@@ -50,7 +50,7 @@ internal static class DemoCommand
             var (train, test) = DenoiseRunner.LoadData("embedded", s.TrainCount, s.TestCount);
             var result = io.WithProgress("demo", p => DenoiseRunner.Run(train, test, specs, s, p));
 
-            string path = Path.GetFullPath(parse.GetValue(outPath)!);
+            string path = parse.GetValue(outPath)!;
             var tiles = new List<float[]?>();
             var rng = new Random(s.Seed);
             for (int c = 0; c < specs.Count; c++)
@@ -67,12 +67,7 @@ internal static class DemoCommand
 
             if (tiles.Count > 0)
             {
-                string? folder = Path.GetDirectoryName(path);
-                if (!string.IsNullOrEmpty(folder))
-                {
-                    Directory.CreateDirectory(folder);
-                }
-
+                path = CliIO.PrepareOutputFile(path);
                 ImageGrid.SavePng(path, tiles, test.Width, test.Height, columns: 3 * Math.Min(perCorruption, test.Count));
             }
 
@@ -89,6 +84,7 @@ internal static class DemoCommand
                     mean_accuracy_with = result.Corrupted.Count == 0 ? 0 : result.Corrupted.Average(r => r.AccuracyWith),
                     mean_gain = result.MeanCorruptedGain,
                     png = tiles.Count > 0 ? path : null,
+                    @out = tiles.Count > 0 ? path : null,
                     seconds = result.Elapsed.TotalSeconds,
                 });
                 return 0;

@@ -16,7 +16,7 @@ internal static class EmbedCommand
     {
         var model = new Option<string>("--model", "-m") { Description = "ONNX encoder: one float input [batch, ...] whose size is the image size, e.g. [batch,1,28,28].", Required = true };
         var images = new Option<string>("--images", "-i") { Description = "IDX image file (unsigned bytes [count, rows, cols], raw or .gz); pixels are scaled to [0,1].", Required = true };
-        var output = new Option<string>("--out", "-o") { Description = "Output file: count × dim little-endian float32 values, row-major, no header.", Required = true };
+        var output = CommonOptions.Out("Output file: count × dim little-endian float32 values, row-major, no header.", required: true);
         var batch = new Option<int>("--batch") { Description = "Images per ONNX Runtime call.", DefaultValueFactory = _ => 256 };
         var count = new Option<int?>("--count", "-n") { Description = "Embed only the first N images." };
         var outputName = new Option<string?>("--output-name") { Description = "Model output to write (default: the first)." };
@@ -58,14 +58,27 @@ internal static class EmbedCommand
 
             float[] embeddings = new float[(long)rows * map.OutputDimension];
             var seconds = new List<double>();
-            for (int r = 0; r < repeats; r++)
+            int inDim = width * height, outDim = map.OutputDimension, chunk = Math.Max(batchSize, 4096 / Math.Max(1, batchSize) * batchSize);
+            io.WithProgress("embed", progress =>
             {
-                var sw = Stopwatch.StartNew();
-                map.Map(pixels, rows, embeddings);
-                seconds.Add(sw.Elapsed.TotalSeconds);
-            }
+                for (int r = 0; r < repeats; r++)
+                {
+                    var sw = Stopwatch.StartNew();
+                    for (int start = 0; start < rows; start += chunk)
+                    {
+                        int n = Math.Min(chunk, rows - start);
+                        map.Map(pixels.AsSpan(start * inDim, n * inDim), n, embeddings.AsSpan(start * outDim, n * outDim));
+                        progress.Report((r + ((double)(start + n) / rows)) / repeats);
+                    }
+
+                    seconds.Add(sw.Elapsed.TotalSeconds);
+                }
+
+                return 0;
+            });
 
             string outPath = parse.GetValue(output)!;
+            CliIO.PrepareOutputFile(outPath);
             WriteFloats(outPath, embeddings);
             double best = seconds.Min();
             double median = seconds.Order().ElementAt(seconds.Count / 2);

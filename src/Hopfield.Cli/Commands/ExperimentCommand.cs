@@ -12,7 +12,8 @@ internal static class ExperimentCommand
         var command = new Command(
             "experiment",
             "Run one of the project's experiments on the embedded data (or a full data set by path). " +
-            "Every experiment is seeded and repeatable and prints a table, or one JSON object with --json.");
+            "Every experiment is seeded and repeatable and prints a table, or one JSON object with --json.\n" +
+            "Examples:\n  hopfield experiment denoise --corruptions gaussian:0.5,mask:0.5\n  hopfield experiment capacity-curves --out docs/images --json");
         foreach (var experiment in Experiments(io))
         {
             command.Subcommands.Add(experiment);

@@ -27,9 +27,9 @@ internal static class ExportOnnxCommand
         var separation = new Option<string>("--separation") { Description = "identity, softmax, max, topk or polynomial.", DefaultValueFactory = _ => "softmax" };
         separation.AcceptOnlyFromAmong("identity", "softmax", "max", "topk", "polynomial");
         var beta = new Option<float>("--beta") { Description = "Inverse temperature β of softmax and top-k.", DefaultValueFactory = _ => UniversalHopfieldOptions.Defaults.Beta };
-        var k = new Option<int>("--k") { Description = "k of top-k softmax.", DefaultValueFactory = _ => 5 };
+        var k = new Option<int>("--top-k", "--k") { Description = "k of the topk separation.", DefaultValueFactory = _ => 5 };
         var degree = new Option<int>("--degree") { Description = "Degree n of polynomial separation.", DefaultValueFactory = _ => UniversalHopfieldOptions.Defaults.Degree };
-        var output = new Option<string>("--out", "-o") { Description = "The ONNX file to write.", Required = true };
+        var output = CommonOptions.Out("The ONNX file to write (folders are created).", required: true);
         var encoder = new Option<string?>("--encoder") { Description = "Semantic export: an ONNX image encoder φ; the model then takes images, embeds them with φ and retrieves among the stored images by similarity of embeddings." };
         var pipeline = new Option<string?>("--pipeline") { Description = "Export the first fitted stage of a saved model file (.hopfield) that has an ONNX form (SemanticRetrieve, HopfieldDenoise, HopfieldClassifier) instead of building a memory." };
         var json = CommonOptions.Json();
@@ -75,7 +75,7 @@ internal static class ExportOnnxCommand
             var memory = new UniversalHopfieldMemory(pixels, rows, default, options);
             byte[] model = OnnxExport.UniversalHopfield(memory);
             string outPath = parse.GetValue(output)!;
-            string full = Path.GetFullPath(outPath);
+            string full = CliIO.PrepareOutputFile(outPath);
             File.WriteAllBytes(full + ".tmp", model);
             File.Move(full + ".tmp", full, overwrite: true);
             string sha = Convert.ToHexStringLower(SHA256.HashData(model));
@@ -143,7 +143,7 @@ internal static class ExportOnnxCommand
 
     private static int WriteSemantic(CliIO io, string outPath, byte[] model, int patterns, UniversalHopfieldOptions options, bool json, string what)
     {
-        string full = Path.GetFullPath(outPath);
+        string full = CliIO.PrepareOutputFile(outPath);
         File.WriteAllBytes(full + ".tmp", model);
         File.Move(full + ".tmp", full, overwrite: true);
         string sha = Convert.ToHexStringLower(SHA256.HashData(model));

@@ -35,7 +35,7 @@ internal static class RepairCommand
         rule.AcceptOnlyFromAmong("hebbian", "storkey", "pseudoinverse");
         var mode = new Option<string>("--mode") { Description = "async (random order, energy never rises) or sync (all pixels at once).", DefaultValueFactory = _ => "async" };
         mode.AcceptOnlyFromAmong("async", "sync");
-        var output = new Option<string>("--out", "-o") { Description = "Where to write the PNG strip.", Required = true };
+        var output = CommonOptions.Out("Where to write the PNG strip (folders are created).", required: true);
         var seed = CommonOptions.Seed();
         var json = CommonOptions.Json();
         var command = new Command(
@@ -59,7 +59,7 @@ internal static class RepairCommand
                 Enum.Parse<LearningRule>(parse.GetValue(rule)!, ignoreCase: true),
                 parse.GetValue(mode) == "sync" ? BinaryUpdateMode.Synchronous : BinaryUpdateMode.Asynchronous,
                 parse.GetValue(seed));
-            var result = Run(options, parse.GetValue(output)!);
+            var result = io.WithProgress("repair", p => Run(options, parse.GetValue(output)!, p));
             if (parse.GetValue(json))
             {
                 io.WriteJson(new
@@ -77,6 +77,7 @@ internal static class RepairCommand
                     noise = options.Noise,
                     pattern_bytes = result.PatternBytes,
                     output = result.OutputPath,
+                    @out = result.OutputPath,
                 });
                 return 0;
             }
@@ -103,7 +104,7 @@ internal static class RepairCommand
         IReadOnlyList<double> WrongFractionByStep, int Width, int Height, double Seconds, double RecallSeconds,
         int Sweeps, BinaryRecallTermination Termination, long PatternBytes, string OutputPath);
 
-    internal static RepairResult Run(RepairOptions options, string outputPath)
+    internal static RepairResult Run(RepairOptions options, string outputPath, IProgress<double>? progress = null)
     {
         if (options.Noise is < 0 or > 0.5 || double.IsNaN(options.Noise))
         {
@@ -131,6 +132,7 @@ internal static class RepairCommand
             patterns.Add(BipolarVector.FromSigns(bipolar));
         }
 
+        progress?.Report(0.1);
         var network = new ClassicalHopfieldNetwork(width * height, options.Rule);
         foreach (var p in patterns)
         {
@@ -151,6 +153,7 @@ internal static class RepairCommand
             OnStep = (sweep, state) =>
             {
                 wrong.Add(BipolarVector.MismatchFraction(state, original));
+                progress?.Report(0.2 + (0.75 * sweep / options.Steps));
                 if (sweep > 0)
                 {
                     tiles.Add(ToTile(state));
@@ -159,11 +162,7 @@ internal static class RepairCommand
         });
         double recallSeconds = recallClock.Elapsed.TotalSeconds;
 
-        var directory = Path.GetDirectoryName(Path.GetFullPath(outputPath));
-        if (!string.IsNullOrEmpty(directory))
-        {
-            Directory.CreateDirectory(directory);
-        }
+        CliIO.PrepareOutputFile(outputPath);
 
         int scale = Math.Clamp(96 / Math.Max(width, height), 1, 16);
         ImageGrid.SavePng(outputPath, tiles, width, height, tiles.Count, new GridOptions { Scale = scale, Gap = Math.Max(2, Math.Min(width, height) / 64) });

@@ -11,20 +11,20 @@ internal static class ExperimentKit
         string.IsNullOrEmpty(folder) ? FashionMnist.LoadEmbedded(split) : FashionMnist.Load(split, CheckFolder(folder));
 
     /// <summary>The embedded 1000-digit MNIST subset (no path) or an MNIST split from a folder.</summary>
-    public static LabeledImages LoadMnist(string? folder, DataSplit split = DataSplit.Train)
+    public static LabeledImages LoadMnist(string? folder, DataSplit split = DataSplit.Train, string option = "--dataset")
     {
         if (!string.IsNullOrEmpty(folder))
         {
-            return Mnist.Load(CheckFolder(folder), split);
+            return Mnist.Load(CheckFolder(folder, option), split);
         }
 
         string dir = FashionMnist.FindEmbeddedFolder("mnist-images.idx.gz");
         return IdxDataset.Load(Path.Combine(dir, "mnist-images.idx.gz"), Path.Combine(dir, "mnist-labels.idx.gz"), Mnist.ClassNames);
     }
 
-    private static string CheckFolder(string folder) => Directory.Exists(folder)
+    private static string CheckFolder(string folder, string option = "--dataset") => Directory.Exists(folder)
         ? folder
-        : throw new DirectoryNotFoundException($"--dataset: folder '{folder}' does not exist (expected the standard IDX files train-images-idx3-ubyte[.gz] etc.).");
+        : throw new DirectoryNotFoundException($"{option}: folder '{folder}' does not exist (expected the standard IDX files train-images-idx3-ubyte[.gz] etc.).");
 
     /// <summary>A seeded permutation of 0 … n−1.</summary>
     public static int[] Permutation(int n, Random rng)

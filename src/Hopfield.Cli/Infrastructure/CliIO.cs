@@ -4,7 +4,11 @@ using Spectre.Console;
 
 namespace Hopfield.Cli.Infrastructure;
 
-/// <summary>Where a command writes: plain text, Spectre tables and progress, or one JSON object.</summary>
+/// <summary>Where a command writes: plain text, Spectre tables or one JSON object on stdout; progress bars on stderr.</summary>
+/// <remarks>
+/// Progress bars go to standard error and only when it is a terminal, so <c>hopfield … --json &gt; out.json</c> still shows
+/// progress while stdout stays one clean JSON object, and nothing is drawn when both streams are redirected or captured.
+/// </remarks>
 internal sealed class CliIO
 {
     private static readonly JsonSerializerOptions JsonOptions = new()
@@ -18,14 +22,15 @@ internal sealed class CliIO
     {
         Output = output;
         Error = error;
+        bool terminal = ReferenceEquals(output, System.Console.Out) && !System.Console.IsOutputRedirected;
         Console = AnsiConsole.Create(new AnsiConsoleSettings
         {
             Out = new AnsiConsoleOutput(output),
-            Ansi = ReferenceEquals(output, System.Console.Out) && !System.Console.IsOutputRedirected ? AnsiSupport.Detect : AnsiSupport.No,
+            Ansi = terminal ? AnsiSupport.Detect : AnsiSupport.No,
             ColorSystem = ColorSystemSupport.Detect,
             Interactive = InteractionSupport.No,
         });
-        if (!CanShowProgress)
+        if (!terminal)
         {
             Console.Profile.Width = 160; // no terminal to measure: do not wrap tables at 80 columns
         }
@@ -38,8 +43,8 @@ internal sealed class CliIO
     /// <summary>Spectre console bound to <see cref="Output"/>.</summary>
     public IAnsiConsole Console { get; }
 
-    /// <summary>True when progress bars may be drawn (an interactive terminal).</summary>
-    public bool CanShowProgress => ReferenceEquals(Output, System.Console.Out) && !System.Console.IsOutputRedirected && !System.Console.IsErrorRedirected;
+    /// <summary>True when progress bars may be drawn: standard error is the process's own and a terminal.</summary>
+    public bool CanShowProgress => ReferenceEquals(Error, System.Console.Error) && !System.Console.IsErrorRedirected;
 
     public void WriteJson<T>(T value) => Output.WriteLine(JsonSerializer.Serialize(value, JsonOptions));
 
@@ -54,7 +59,14 @@ internal sealed class CliIO
         }
 
         T result = default!;
-        AnsiConsole.Progress()
+        var terminal = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Out = new AnsiConsoleOutput(System.Console.Error),
+            Ansi = AnsiSupport.Detect,
+            ColorSystem = ColorSystemSupport.Detect,
+            Interactive = InteractionSupport.Yes,
+        });
+        terminal.Progress()
             .AutoClear(true)
             .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
             .Start(ctx =>
@@ -64,6 +76,43 @@ internal sealed class CliIO
                 task.Value = 1.0;
             });
         return result;
+    }
+
+    /// <summary>
+    /// The full path of an output file whose folder now exists; a folder that cannot be created is bad input
+    /// naming <paramref name="path"/> and <paramref name="option"/>.
+    /// </summary>
+    public static string PrepareOutputFile(string path, string option = "--out")
+    {
+        string full;
+        try
+        {
+            full = Path.GetFullPath(path);
+            string? folder = Path.GetDirectoryName(full);
+            if (!string.IsNullOrEmpty(folder))
+            {
+                Directory.CreateDirectory(folder);
+            }
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
+        {
+            throw new IOException($"{option}: cannot write '{path}': {ex.Message}", ex);
+        }
+
+        return full;
+    }
+
+    /// <summary>Creates the output folder <paramref name="path"/>; failure is bad input naming it.</summary>
+    public static string PrepareOutputFolder(string path, string option = "--out")
+    {
+        try
+        {
+            return Directory.CreateDirectory(path).FullName;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
+        {
+            throw new IOException($"{option}: cannot create the folder '{path}': {ex.Message}", ex);
+        }
     }
 
     private sealed class SyncProgress(Action<double> report) : IProgress<double>

@@ -14,7 +14,7 @@ internal static class CapacityCurvesExperiment
     {
         var defaults = new CapacityCurvesSettings();
         var datasets = new Option<string>("--datasets") { Description = "Comma-separated: fashion, mnist.", DefaultValueFactory = _ => "fashion,mnist" };
-        var dataset = new Option<string?>("--dataset") { Description = "Folder with the full Fashion-MNIST IDX files (default: the embedded subset, 3000 train images)." };
+        var dataset = CommonOptions.Dataset(fallback: "the embedded subset, 3000 train images");
         var mnist = new Option<string?>("--mnist") { Description = "Folder with the full MNIST IDX files (default: the embedded 1000-digit subset)." };
         var counts = new Option<string>("--counts") { Description = "Stored-image counts N.", DefaultValueFactory = _ => "10,20,50,100,200,500,1000" };
         var queries = new Option<int>("--queries") { Description = "Corrupted stored images queried per point (at most N).", DefaultValueFactory = _ => defaults.Queries };
@@ -23,7 +23,7 @@ internal static class CapacityCurvesExperiment
         var noise = new Option<float>("--noise") { Description = "σ of the Gaussian noise corruption.", DefaultValueFactory = _ => defaults.NoiseSigma };
         var mask = new Option<float>("--mask") { Description = "Fraction of rows zeroed from the bottom (half-image masking).", DefaultValueFactory = _ => defaults.MaskFraction };
         var threshold = new Option<double>("--sse") { Description = "Success: sum of squared errors ≤ this (pixels in [0, 1]).", DefaultValueFactory = _ => defaults.SseThreshold };
-        var outDir = new Option<string?>("--out") { Description = "Folder for the SVG charts (one per data set × corruption); none when omitted." };
+        var outDir = CommonOptions.Out("Folder for the SVG charts (one per data set × corruption); none when omitted.");
         var seed = CommonOptions.Seed(1);
         var json = CommonOptions.Json();
         var command = new Command(
@@ -36,6 +36,11 @@ internal static class CapacityCurvesExperiment
         };
         command.SetAction(parse =>
         {
+            if (parse.GetValue(outDir) is { Length: > 0 } outFolder)
+            {
+                CliIO.PrepareOutputFolder(outFolder); // fail before the run, not after it
+            }
+
             var settings = new CapacityCurvesSettings
             {
                 Counts = ExperimentKit.ParseInts(parse.GetValue(counts)!, "--counts", 1, 1_000_000),
@@ -48,19 +53,20 @@ internal static class CapacityCurvesExperiment
                 Seed = parse.GetValue(seed),
             };
             var names = parse.GetValue(datasets)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            // Load (and so check) every data set before the long run, so a bad folder fails at once.
+            var sets = names.Select(name => name switch
+            {
+                "fashion" => ExperimentKit.LoadFashion(parse.GetValue(dataset), DataSplit.Train),
+                "mnist" => ExperimentKit.LoadMnist(parse.GetValue(mnist), option: "--mnist"),
+                _ => throw new ArgumentException($"--datasets: unknown data set '{name}' (expected fashion or mnist).", nameof(datasets)),
+            }).ToList();
             var curves = io.WithProgress("capacity curves", p =>
             {
                 var all = new List<CapacityCurve>();
                 for (int i = 0; i < names.Length; i++)
                 {
-                    var data = names[i] switch
-                    {
-                        "fashion" => ExperimentKit.LoadFashion(parse.GetValue(dataset), DataSplit.Train),
-                        "mnist" => ExperimentKit.LoadMnist(parse.GetValue(mnist)),
-                        _ => throw new ArgumentException($"--datasets: unknown data set '{names[i]}' (expected fashion or mnist).", nameof(datasets)),
-                    };
                     int k = i;
-                    all.AddRange(CapacityCurves.Run(data, names[i], settings, f => p.Report((k + f) / names.Length)));
+                    all.AddRange(CapacityCurves.Run(sets[i], names[i], settings, f => p.Report((k + f) / names.Length)));
                 }
 
                 return all;

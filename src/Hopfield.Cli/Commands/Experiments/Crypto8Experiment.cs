@@ -18,7 +18,7 @@ internal static class Crypto8Experiment
         var beta = new Option<float>("--beta") { Description = "β of the memory's softmax over dot products of ±1 bit vectors.", DefaultValueFactory = _ => defaults.Beta };
         var hidden = new Option<int>("--hidden") { Description = "Hidden units of the MLP baseline.", DefaultValueFactory = _ => defaults.Hidden };
         var epochs = new Option<int>("--epochs") { Description = "Full-batch Adam epochs of the learned baselines.", DefaultValueFactory = _ => defaults.Epochs };
-        var outDir = new Option<string?>("--out") { Description = "Folder for the SVG bar chart of held-out accuracy; none when omitted." };
+        var outDir = CommonOptions.Out("Folder for the SVG bar chart of held-out accuracy; none when omitted.");
         var seed = CommonOptions.Seed(1);
         var json = CommonOptions.Json();
         var command = new Command(
@@ -31,6 +31,11 @@ internal static class Crypto8Experiment
         };
         command.SetAction(parse =>
         {
+            if (parse.GetValue(outDir) is { Length: > 0 } outFolder)
+            {
+                CliIO.PrepareOutputFolder(outFolder); // fail before the run, not after it
+            }
+
             var settings = new Crypto8Settings
             {
                 Functions = parse.GetValue(functions)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),

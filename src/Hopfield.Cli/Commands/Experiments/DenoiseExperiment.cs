@@ -22,7 +22,7 @@ internal static class DenoiseExperiment
 {
     public static Command Build(CliIO io)
     {
-        var dataset = new Option<string>("--dataset")
+        var dataset = new Option<string>("--dataset", "--data")
         {
             Description = "embedded (the 3000/1000 Fashion-MNIST subset) or a folder with Fashion-MNIST IDX files (train-images-idx3-ubyte[.gz] …).",
             DefaultValueFactory = _ => "embedded",
@@ -126,7 +126,7 @@ internal sealed record DenoiseSettings
 internal sealed class DenoiseOptions
 {
     private readonly Option<float> _beta = new("--beta") { Description = "Inverse temperature β of the memory's softmax.", DefaultValueFactory = _ => new DenoiseSettings().Beta };
-    private readonly Option<string> _similarity = new("--similarity") { Description = "dot, cosine, l2 (negative Euclidean) or l1 (negative Manhattan).", DefaultValueFactory = _ => "l1" };
+    private readonly Option<string> _similarity = new("--similarity") { Description = "dot, cosine, l2 (or euclidean: negative Euclidean) or l1 (or manhattan: negative Manhattan).", DefaultValueFactory = _ => "l1" };
     private readonly Option<string> _memory = new("--memory") { Description = "rows (the training images) or prototypes (k-means per class).", DefaultValueFactory = _ => "rows" };
     private readonly Option<int> _prototypes = new("--prototypes") { Description = "Prototypes per class with --memory prototypes.", DefaultValueFactory = _ => new DenoiseSettings().PrototypesPerClass };
     private readonly Option<float> _gate = new("--gate") { Description = "Confidence gate in [0, 1): rows whose largest attention weight is below it pass unchanged.", DefaultValueFactory = _ => 0f };
@@ -148,7 +148,7 @@ internal sealed class DenoiseOptions
 
     private DenoiseOptions()
     {
-        _similarity.AcceptOnlyFromAmong("dot", "cosine", "l2", "l1");
+        _similarity.AcceptOnlyFromAmong(CommonOptions.SimilarityNames);
         _memory.AcceptOnlyFromAmong("rows", "prototypes");
     }
 
@@ -165,7 +165,7 @@ internal sealed class DenoiseOptions
     public DenoiseSettings Read(ParseResult parse) => new()
     {
         Beta = parse.GetValue(_beta),
-        Similarity = parse.GetValue(_similarity) switch
+        Similarity = CommonOptions.CanonicalSimilarity(parse.GetValue(_similarity)!) switch
         {
             "dot" => SimilarityFunction.Dot,
             "cosine" => SimilarityFunction.Cosine,

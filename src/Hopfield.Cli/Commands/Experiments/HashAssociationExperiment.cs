@@ -14,7 +14,7 @@ internal static class HashAssociationExperiment
     public static Command Build(CliIO io)
     {
         var defaults = new HashSettings();
-        var dataset = new Option<string?>("--dataset") { Description = "Folder with the full Fashion-MNIST IDX files (default: the embedded 3000 training images)." };
+        var dataset = CommonOptions.Dataset(fallback: "the embedded 3000 training images");
         var keys = new Option<string>("--keys") { Description = "Key kinds: simhash, thumbnail, sha256, phi (phi needs --encoder).", DefaultValueFactory = _ => "simhash,thumbnail,sha256" };
         var encoder = new Option<string?>("--encoder") { Description = "ONNX image encoder for phi keys (input [batch,1,28,28], output an embedding)." };
         var dims = new Option<string>("--dims") { Description = "Key sizes (thumbnails use the nearest square side).", DefaultValueFactory = _ => "8,16,32,64,128,256" };
@@ -23,7 +23,7 @@ internal static class HashAssociationExperiment
         var flips = new Option<string>("--flips") { Description = "Fractions of ±1 key bits flipped.", DefaultValueFactory = _ => "0.05,0.1,0.2,0.3" };
         var keyNoise = new Option<string>("--key-noise") { Description = "σ of Gaussian noise added to keys (keys have unit RMS per coordinate).", DefaultValueFactory = _ => "0.5,1" };
         var imageNoise = new Option<string>("--image-noise") { Description = "σ of Gaussian pixel noise on the image the key is recomputed from.", DefaultValueFactory = _ => "0.05,0.1" };
-        var outDir = new Option<string?>("--out") { Description = "Folder for the SVG charts; none when omitted." };
+        var outDir = CommonOptions.Out("Folder for the SVG charts; none when omitted.");
         var seed = CommonOptions.Seed(1);
         var json = CommonOptions.Json();
         var command = new Command(
@@ -36,6 +36,11 @@ internal static class HashAssociationExperiment
         };
         command.SetAction(parse =>
         {
+            if (parse.GetValue(outDir) is { Length: > 0 } outFolder)
+            {
+                CliIO.PrepareOutputFolder(outFolder); // fail before the run, not after it
+            }
+
             using var phi = parse.GetValue(encoder) is { Length: > 0 } path ? OnnxFeatureMap.FromFile(path) : null;
             var settings = new HashSettings
             {

@@ -14,7 +14,7 @@ internal static class PoolingExperiment
     public static Command Build(CliIO io)
     {
         var defaults = new PoolingSettings();
-        var dataset = new Option<string?>("--dataset") { Description = "Folder with the full Fashion-MNIST IDX files (default: the embedded subset)." };
+        var dataset = CommonOptions.Dataset();
         var target = new Option<int>("--target") { Description = "Target class: a bag is positive when it holds an item of it (8 = Bag, 6 = Shirt).", DefaultValueFactory = _ => defaults.TargetClass };
         var bagMin = new Option<int>("--bag-min") { Description = "Smallest bag.", DefaultValueFactory = _ => defaults.MinBag };
         var bagMax = new Option<int>("--bag-max") { Description = "Largest bag.", DefaultValueFactory = _ => defaults.MaxBag };
@@ -25,7 +25,7 @@ internal static class PoolingExperiment
         var encoder = new Option<string?>("--encoder") { Description = "ONNX image encoder for --features phi." };
         var beta = new Option<float>("--beta") { Description = "β of the attention softmax (features are unit vectors).", DefaultValueFactory = _ => defaults.Beta };
         var reports = new Option<int>("--reports") { Description = "Held-out bags explained in the report.", DefaultValueFactory = _ => defaults.Reports };
-        var outDir = new Option<string?>("--out") { Description = "Folder for the SVG AUC chart; none when omitted." };
+        var outDir = CommonOptions.Out("Folder for the SVG AUC chart; none when omitted.");
         var seed = CommonOptions.Seed(1);
         var json = CommonOptions.Json();
         var command = new Command(
@@ -38,6 +38,11 @@ internal static class PoolingExperiment
         };
         command.SetAction(parse =>
         {
+            if (parse.GetValue(outDir) is { Length: > 0 } outFolder)
+            {
+                CliIO.PrepareOutputFolder(outFolder); // fail before the run, not after it
+            }
+
             using var phi = parse.GetValue(encoder) is { Length: > 0 } path ? OnnxFeatureMap.FromFile(path) : null;
             var settings = new PoolingSettings
             {

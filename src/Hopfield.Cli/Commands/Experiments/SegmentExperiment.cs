@@ -13,13 +13,13 @@ internal static class SegmentExperiment
     public static Command Build(CliIO io)
     {
         var defaults = new SegmentSettings();
-        var dataset = new Option<string?>("--dataset") { Description = "Folder with the full Fashion-MNIST IDX files (default: the embedded subset)." };
+        var dataset = CommonOptions.Dataset();
         var stored = new Option<int>("--stored") { Description = "Training images stored with their masks.", DefaultValueFactory = _ => defaults.Stored };
         var queries = new Option<int>("--queries") { Description = "Queries per set (stored and held-out).", DefaultValueFactory = _ => defaults.Queries };
         var corruptions = new Option<string>("--corruptions") { Description = "Corruptions as name:severity, comma-separated (see hopfield demo).", DefaultValueFactory = _ => defaults.Corruptions };
         var beta = new Option<float>("--beta") { Description = "β of the softmax over negative Euclidean distances.", DefaultValueFactory = _ => defaults.Beta };
         var threshold = new Option<float>("--mask-threshold") { Description = "A pixel belongs to the object when its value exceeds this.", DefaultValueFactory = _ => defaults.MaskThreshold };
-        var outDir = new Option<string?>("--out") { Description = "Folder for segment-examples.png; none when omitted." };
+        var outDir = CommonOptions.Out("Folder for segment-examples.png; none when omitted.");
         var seed = CommonOptions.Seed(1);
         var json = CommonOptions.Json();
         var command = new Command(
@@ -32,6 +32,11 @@ internal static class SegmentExperiment
         };
         command.SetAction(parse =>
         {
+            if (parse.GetValue(outDir) is { Length: > 0 } outFolder)
+            {
+                CliIO.PrepareOutputFolder(outFolder); // fail before the run, not after it
+            }
+
             var settings = new SegmentSettings
             {
                 Stored = CapacityCurvesExperiment.Positive(parse.GetValue(stored), "--stored"),

@@ -30,8 +30,8 @@ internal static class SemanticExperiment
         var encoder = new Option<string?>("--encoder") { Description = "Contrastive encoder φ (default: onnx/models/simclr_encoder.onnx, found above the tool or the current folder)." };
         var aeEncoder = new Option<string?>("--ae-encoder") { Description = "Autoencoder encoder for the fully semantic memory (default: onnx/models/autoencoder_encoder.onnx)." };
         var aeDecoder = new Option<string?>("--ae-decoder") { Description = "Autoencoder decoder ψ (default: onnx/models/autoencoder_decoder.onnx)." };
-        var fullySimilarity = new Option<string>("--fully-similarity") { Description = "Similarity of the fully semantic memory in latent space: dot, cosine, l1 or l2.", DefaultValueFactory = _ => "l1" };
-        fullySimilarity.AcceptOnlyFromAmong("dot", "cosine", "l1", "l2");
+        var fullySimilarity = new Option<string>("--fully-similarity") { Description = "Similarity of the fully semantic memory in latent space: dot, cosine, l1 (or manhattan) or l2 (or euclidean).", DefaultValueFactory = _ => "l1" };
+        fullySimilarity.AcceptOnlyFromAmong(CommonOptions.SimilarityNames);
         var seed = CommonOptions.Seed(1);
         var json = CommonOptions.Json();
         var command = new Command(
@@ -50,7 +50,7 @@ internal static class SemanticExperiment
             string phiPath = parse.GetValue(encoder) ?? ModelFiles.Find("simclr_encoder.onnx");
             string aeEncPath = parse.GetValue(aeEncoder) ?? ModelFiles.Find("autoencoder_encoder.onnx");
             string aeDecPath = parse.GetValue(aeDecoder) ?? ModelFiles.Find("autoencoder_decoder.onnx");
-            var fullySim = Similarities.First(s => s.Name == parse.GetValue(fullySimilarity)).Function;
+            var fullySim = Similarities.First(s => s.Name == CommonOptions.CanonicalSimilarity(parse.GetValue(fullySimilarity)!)).Function;
             int baseSeed = parse.GetValue(seed);
             var sw = Stopwatch.StartNew();
             var result = io.WithProgress("semantic retrieval", p => Run(pixels, rows, width, height, specs, phiPath, aeEncPath, aeDecPath, fullySim, baseSeed, p));
