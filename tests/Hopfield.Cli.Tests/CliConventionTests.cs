@@ -127,6 +127,17 @@ public sealed class CliConventionTests : IDisposable
 
     [Theory]
     [MemberData(nameof(LeafPaths))]
+    public void HelpWorksWithoutTheRequiredArguments(string path)
+    {
+        // `hopfield repair --help` must teach, not complain that IMAGE and --out are missing.
+        var (code, output, error) = CliRunner.Run(Args(path, ["--help"]));
+        Assert.True(code == 0, $"'{path} --help' exited {code}: {error}");
+        Assert.Contains("Usage:", output, StringComparison.Ordinal);
+        Assert.Equal(string.Empty, error);
+    }
+
+    [Theory]
+    [MemberData(nameof(LeafPaths))]
     public void UnknownOptionIsAUsageErrorNamingIt(string path)
     {
         string[] required = path == "hopfield repair" ? ["photo.png", "-o", "strip.png"] : [];

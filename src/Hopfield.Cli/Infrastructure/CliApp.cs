@@ -267,6 +267,9 @@ internal static partial class CliApp
 /// <summary>Root help written by <see cref="CliApp.WriteRootHelp"/>; every other command keeps the standard help.</summary>
 internal sealed class RootHelpAction(RootCommand root, HelpAction standard) : SynchronousCommandLineAction
 {
+    /// <summary>Help wins over parse errors (<c>hopfield repair --help</c> without the required IMAGE), as with the standard help.</summary>
+    public override bool ClearsParseErrors => true;
+
     public override int Invoke(ParseResult parseResult)
     {
         if (!ReferenceEquals(parseResult.CommandResult.Command, root))
