@@ -225,8 +225,8 @@ def main():
         for (N, Pn) in recall_sizes:
             row = {"N": N, "P": Pn, "res": {}}
             log(f"recall N={N} P={Pn}: Hopfield.ML")
-            rec, err = ours.run(["bench", "recall", "--neurons", str(N), "--patterns", str(Pn),
-                                 "--threads", str(a.threads), "--json"])
+            # `bench recall` has no --threads: the sweep uses every core (2 on the reference machine).
+            rec, err = ours.run(["bench", "recall", "--neurons", str(N), "--patterns", str(Pn), "--json"])
             if rec is not None and "seconds_per_sweep" in rec:
                 row["res"]["ours"] = rec
                 records.append(rec)
