@@ -127,6 +127,9 @@ internal sealed record DenoiseSettings
     /// <summary>Where the memory retrieves: pixel (HopfieldDenoise), phi (SemanticRetrieve with the SimCLR encoder φ) or both (per row the more confident).</summary>
     public string Space { get; init; } = "pixel";
 
+    /// <summary>How --space both combines the two: pick (per row the retrieval the classifier is more confident about) or average (mean of the two probability vectors).</summary>
+    public string Combine { get; init; } = "pick";
+
     /// <summary>β of the φ-space retrieval; 0 = tune on a held-out split of the training images.</summary>
     public float PhiBeta { get; init; }
 
@@ -137,7 +140,7 @@ internal sealed record DenoiseSettings
     public string? Encoder { get; init; }
 
     public string Describe() => string.Create(CultureInfo.InvariantCulture,
-        $"classifier {Classifier}, similarity {Similarity}, beta {Beta}, memory {(Source == MemorySource.Prototypes ? $"{PrototypesPerClass} prototypes/class" : "training rows")}, steps {Steps}, gate {Gate}, confidence {Confidence}, leave-one-out {LeaveOneOut}, seed {Seed}, space {Space}");
+        $"classifier {Classifier}, similarity {Similarity}, beta {Beta}, memory {(Source == MemorySource.Prototypes ? $"{PrototypesPerClass} prototypes/class" : "training rows")}, steps {Steps}, gate {Gate}, confidence {Confidence}, leave-one-out {LeaveOneOut}, seed {Seed}, space {Space}{(Space == "both" ? $" ({Combine})" : "")}");
 }
 
 /// <summary>The command-line options of <see cref="DenoiseSettings"/>.</summary>
@@ -165,6 +168,11 @@ internal sealed class DenoiseOptions
         Description = "Where the memory retrieves: pixel (HopfieldDenoise on the pixels), phi (keys φ(training images) from the SimCLR encoder, values their pixels) or both (per row, the space whose retrieval the classifier is more confident about).",
         DefaultValueFactory = _ => new DenoiseSettings().Space,
     };
+    private readonly Option<string> _combine = new("--combine")
+    {
+        Description = "With --space both: pick (per row, the retrieval the classifier is more confident about) or average (the mean of the classifier's two probability vectors).",
+        DefaultValueFactory = _ => new DenoiseSettings().Combine,
+    };
     private readonly Option<float> _phiBeta = new("--phi-beta") { Description = "β of the φ-space retrieval (dot product of unit embeddings); 0 = tune on a held-out fifth of the training images.", DefaultValueFactory = _ => 0f };
     private readonly Option<float> _voteBeta = new("--vote-beta") { Description = "β of the φ-space vote (attention mass per class); 0 = tune on a held-out fifth of the training images.", DefaultValueFactory = _ => 0f };
     private readonly Option<string?> _encoder = new("--encoder") { Description = "The encoder φ for --space phi|both (default: onnx/models/simclr_encoder.onnx, found above the tool or the current folder)." };
@@ -178,13 +186,14 @@ internal sealed class DenoiseOptions
         _similarity.AcceptOnlyFromAmong("dot", "cosine", "l2", "l1");
         _memory.AcceptOnlyFromAmong("rows", "prototypes");
         _space.AcceptOnlyFromAmong("pixel", "phi", "both");
+        _combine.AcceptOnlyFromAmong("pick", "average");
     }
 
     public static DenoiseOptions Create() => new();
 
     public void AddTo(Command command)
     {
-        foreach (var o in new Option[] { _beta, _similarity, _memory, _prototypes, _gate, _steps, _confidence, _leaveOneOut, _space, _phiBeta, _voteBeta, _encoder, _train, _test, _seed })
+        foreach (var o in new Option[] { _beta, _similarity, _memory, _prototypes, _gate, _steps, _confidence, _leaveOneOut, _space, _combine, _phiBeta, _voteBeta, _encoder, _train, _test, _seed })
         {
             command.Options.Add(o);
         }
@@ -207,6 +216,7 @@ internal sealed class DenoiseOptions
         LeaveOneOut = parse.GetValue(_leaveOneOut),
         Confidence = parse.GetValue(_confidence) is var c && c >= 0 && c <= 1 ? c : throw new UsageException("--confidence must lie in [0, 1]."),
         Space = parse.GetValue(_space)!,
+        Combine = parse.GetValue(_combine)!,
         PhiBeta = parse.GetValue(_phiBeta) is var pb && pb >= 0 ? pb : throw new UsageException("--phi-beta must be ≥ 0 (0 = tune)."),
         VoteBeta = parse.GetValue(_voteBeta) is var vb && vb >= 0 ? vb : throw new UsageException("--vote-beta must be ≥ 0 (0 = tune)."),
         Encoder = parse.GetValue(_encoder),
@@ -331,7 +341,8 @@ internal static class DenoiseRunner
     }
 
     /// <summary>Predicted classes and the classifier's largest probability per row.</summary>
-    internal sealed record Predictions(int[] Labels, float[] Confidence);
+    /// <remarks><paramref name="Scores"/>: the class probabilities, row-major (rows × classes).</remarks>
+    internal sealed record Predictions(int[] Labels, float[] Confidence, float[] Scores);
 
     internal static Predictions Predict(ITransformer model, DataSet data)
     {
@@ -343,7 +354,7 @@ internal static class DenoiseRunner
             confidence[r] = System.Numerics.Tensors.TensorPrimitives.Max(score.GetVector(r));
         }
 
-        return new(scored.GetColumn("PredictedLabel").GetKeys().ToArray(), confidence);
+        return new(scored.GetColumn("PredictedLabel").GetKeys().ToArray(), confidence, score.GetFloats().ToArray());
     }
 
     /// <summary>The arg max and max of each row of a row-major score matrix.</summary>
@@ -359,7 +370,7 @@ internal static class DenoiseRunner
             confidence[r] = row[labels[r]];
         }
 
-        return new(labels, confidence);
+        return new(labels, confidence, scores);
     }
 
     internal static double Accuracy(ReadOnlySpan<int> labels, Predictions p)
@@ -398,7 +409,16 @@ internal static class DenoiseRunner
             confidence[r] = first ? a.Confidence[r] : b.Confidence[r];
         }
 
-        return new(labels, confidence);
+        return new(labels, confidence, []);
+    }
+
+    /// <summary>Per row, the arg max of the mean of the two probability vectors.</summary>
+    internal static Predictions Average(Predictions a, Predictions b)
+    {
+        var mean = new float[a.Scores.Length];
+        System.Numerics.Tensors.TensorPrimitives.Add(a.Scores, b.Scores, mean);
+        System.Numerics.Tensors.TensorPrimitives.Multiply(mean, 0.5f, mean);
+        return ArgMax(mean, mean.Length / a.Labels.Length);
     }
 
     private static DenoiseRow Evaluate(string name, float severity, DataSet data, ITransformer without, ITransformer? withPixel, ITransformer? withPhi, PhiCleanup? phi, DenoiseSettings s)
@@ -411,7 +431,7 @@ internal static class DenoiseRunner
         {
             "pixel" => pixel!,
             "phi" => semantic!,
-            _ => MoreConfident(pixel!, semantic!),
+            _ => s.Combine == "average" ? Average(pixel!, semantic!) : MoreConfident(pixel!, semantic!),
         };
         double vote = double.NaN;
         if (phi is not null)
