@@ -61,7 +61,7 @@ internal static class DemoCommand
                     var corrupted = result.CorruptedImages[c][i];
                     tiles.Add(test.Images[i]);
                     tiles.Add(corrupted);
-                    tiles.Add(Clamp(result.Stage.Denoise(corrupted)));
+                    tiles.Add(Clamp(result.Denoise(corrupted)));
                 }
             }
 

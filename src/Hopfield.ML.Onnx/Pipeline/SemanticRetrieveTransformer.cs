@@ -17,6 +17,13 @@ public enum SemanticRetrieveOutput
 
     /// <summary>The label of the nearest stored row (a key column with the label column's key count): a 1-nearest-neighbour classifier in φ space.</summary>
     Label = 2,
+
+    /// <summary>
+    /// The attention mass per class (a float vector of the label column's key count, summing to 1): each class receives the
+    /// separation weights of the stored rows with that label, a soft k-nearest-neighbour vote in φ space whose neighbourhood
+    /// width is set by β. Its largest entry is the predicted class.
+    /// </summary>
+    ClassScores = 3,
 }
 
 /// <summary>
@@ -32,6 +39,7 @@ public sealed class SemanticRetrieveTransformer : ITransformer, ILoadableStage<S
     private readonly float[] _embeddings;
     private readonly int[] _labels;
     private readonly SemanticMemory _memory;
+    private readonly UniversalHopfieldMemory? _votes;
 
     internal SemanticRetrieveTransformer(
         string outputColumnName, string inputColumnName, ApplyOnnxModelTransformer encoder, float[] originals, float[] embeddings, int count,
@@ -46,6 +54,17 @@ public sealed class SemanticRetrieveTransformer : ITransformer, ILoadableStage<S
         Output = output;
         LabelKeyCount = labelKeyCount;
         _memory = SemanticMemory.FromEmbeddings(new EncoderMap(encoder), embeddings, originals, count, options);
+        if (output == SemanticRetrieveOutput.ClassScores)
+        {
+            // Same keys, one-hot label values: a retrieval returns the attention mass per class.
+            var oneHot = new float[(long)count * labelKeyCount];
+            for (int j = 0; j < count; j++)
+            {
+                oneHot[((long)j * labelKeyCount) + labels[j]] = 1f;
+            }
+
+            _votes = new UniversalHopfieldMemory(embeddings, count, oneHot, options);
+        }
     }
 
     /// <summary>Gets the input column (the rows given to φ).</summary>
@@ -57,7 +76,7 @@ public sealed class SemanticRetrieveTransformer : ITransformer, ILoadableStage<S
     /// <summary>Gets what the output column holds.</summary>
     public SemanticRetrieveOutput Output { get; }
 
-    /// <summary>Gets the number of label keys (0 unless <see cref="Output"/> is <see cref="SemanticRetrieveOutput.Label"/>).</summary>
+    /// <summary>Gets the number of label keys (0 unless <see cref="Output"/> is <see cref="SemanticRetrieveOutput.Label"/> or <see cref="SemanticRetrieveOutput.ClassScores"/>).</summary>
     public int LabelKeyCount { get; }
 
     /// <summary>Gets the encoder stage φ.</summary>
@@ -91,7 +110,7 @@ public sealed class SemanticRetrieveTransformer : ITransformer, ILoadableStage<S
             Degree = context.GetInt32("degree"),
         };
         int labelKeys = context.GetInt32("labelKeyCount");
-        int[] labels = output == SemanticRetrieveOutput.Label ? context.GetInt32Tensor("labels", n) : [];
+        int[] labels = UsesLabels(output) ? context.GetInt32Tensor("labels", n) : [];
         if (labels.Any(l => l < 0 || l >= labelKeys))
         {
             throw context.Error(string.Create(CultureInfo.InvariantCulture, $"a stored label is outside 0..{labelKeys - 1}"));
@@ -118,6 +137,7 @@ public sealed class SemanticRetrieveTransformer : ITransformer, ILoadableStage<S
         {
             SemanticRetrieveOutput.Original => new SchemaColumn(OutputColumnName, ColumnKind.Vector, _encoder.InputSize),
             SemanticRetrieveOutput.Index => new SchemaColumn(OutputColumnName, ColumnKind.Key, 1, _memory.Count),
+            SemanticRetrieveOutput.ClassScores => new SchemaColumn(OutputColumnName, ColumnKind.Vector, LabelKeyCount),
             _ => new SchemaColumn(OutputColumnName, ColumnKind.Key, 1, LabelKeyCount),
         });
     }
@@ -138,6 +158,17 @@ public sealed class SemanticRetrieveTransformer : ITransformer, ILoadableStage<S
             }
 
             return input.WithColumn(DataColumn.CreateVector(OutputColumnName, outputs, _encoder.InputSize));
+        }
+
+        if (Output == SemanticRetrieveOutput.ClassScores)
+        {
+            var scores = new float[(long)n * LabelKeyCount];
+            if (n > 0)
+            {
+                _votes!.RetrieveBatch(_memory.Embed(x, n), n, scores);
+            }
+
+            return input.WithColumn(DataColumn.CreateVector(OutputColumnName, scores, LabelKeyCount));
         }
 
         var nearest = new int[n];
@@ -176,13 +207,15 @@ public sealed class SemanticRetrieveTransformer : ITransformer, ILoadableStage<S
         context.SetParameter("labelKeyCount", LabelKeyCount);
         context.AddTensor("originals", _originals, _memory.Count, _encoder.InputSize);
         context.AddTensor("embeddings", _embeddings, _memory.Count, _encoder.OutputSize);
-        if (Output == SemanticRetrieveOutput.Label)
+        if (UsesLabels(Output))
         {
             context.AddTensor("labels", _labels, _memory.Count);
         }
 
         context.SaveStage("phi", _encoder);
     }
+
+    internal static bool UsesLabels(SemanticRetrieveOutput output) => output is SemanticRetrieveOutput.Label or SemanticRetrieveOutput.ClassScores;
 
     private static T Parse<T>(ModelLoadContext context, string name)
         where T : struct, Enum
@@ -247,7 +280,7 @@ public sealed class SemanticRetrieveEstimator : IEstimator<SemanticRetrieveTrans
     /// <summary>Gets what the output column holds.</summary>
     public SemanticRetrieveOutput Output { get; }
 
-    /// <summary>Gets the label column (for <see cref="SemanticRetrieveOutput.Label"/>).</summary>
+    /// <summary>Gets the label column (for <see cref="SemanticRetrieveOutput.Label"/> and <see cref="SemanticRetrieveOutput.ClassScores"/>).</summary>
     public string LabelColumnName { get; }
 
     /// <summary>Gets the maximum number of stored rows (0 = all).</summary>
@@ -258,10 +291,12 @@ public sealed class SemanticRetrieveEstimator : IEstimator<SemanticRetrieveTrans
     {
         ArgumentNullException.ThrowIfNull(inputSchema);
         inputSchema.RequireFloats(InputColumnName, _encoder.InputSize);
-        if (Output == SemanticRetrieveOutput.Label)
+        if (SemanticRetrieveTransformer.UsesLabels(Output))
         {
             var label = inputSchema.RequireKind(LabelColumnName, ColumnKind.Key);
-            return inputSchema.With(new SchemaColumn(OutputColumnName, ColumnKind.Key, 1, label.KeyCount));
+            return inputSchema.With(Output == SemanticRetrieveOutput.Label
+                ? new SchemaColumn(OutputColumnName, ColumnKind.Key, 1, label.KeyCount)
+                : new SchemaColumn(OutputColumnName, ColumnKind.Vector, label.KeyCount));
         }
 
         return inputSchema.With(Output == SemanticRetrieveOutput.Original
@@ -286,7 +321,7 @@ public sealed class SemanticRetrieveEstimator : IEstimator<SemanticRetrieveTrans
         _encoder.MapFeatures(originals, n, embeddings);
         int[] labels = [];
         int labelKeys = 0;
-        if (Output == SemanticRetrieveOutput.Label)
+        if (SemanticRetrieveTransformer.UsesLabels(Output))
         {
             var column = input.GetColumn(LabelColumnName);
             labels = column.GetKeys()[..n].ToArray();

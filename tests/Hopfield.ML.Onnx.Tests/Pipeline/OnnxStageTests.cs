@@ -141,6 +141,42 @@ public sealed class OnnxStageTests : IDisposable
     }
 
     [Fact]
+    public void SemanticRetrieveClassScoresAreTheAttentionMassPerClassAndSurviveSaveLoad()
+    {
+        var ctx = new HopfieldContext(seed: 1);
+        var data = Data(ctx, 60);
+        var options = new UniversalHopfieldOptions { Similarity = SimilarityFunction.Dot, Separation = SeparationFunction.Softmax, Beta = 0.05f };
+        string encoder = CommittedModels.ModelPath("autoencoder_encoder");
+        var model = ctx.Transforms.SemanticRetrieve("Votes", "Features", encoder, options, SemanticRetrieveOutput.ClassScores, maxStored: 40).Fit(data);
+        var votes = model.Transform(data).GetColumn("Votes");
+        Assert.Equal(10, votes.VectorSize);
+
+        // The same weights as a single retrieval's attention, summed over the stored rows of each class.
+        var (pixels, labels) = TestSet.Value;
+        for (int r = 0; r < 60; r += 7)
+        {
+            var attention = model.Memory.Retrieve(pixels.AsSpan(r * 784, 784)).Attention;
+            var expected = new float[10];
+            for (int j = 0; j < 40; j++)
+            {
+                expected[labels[j]] += attention[j];
+            }
+
+            var row = votes.GetVector(r).ToArray();
+            Assert.Equal(1f, row.Sum(), 3);
+            for (int c = 0; c < 10; c++)
+            {
+                Assert.Equal(expected[c], row[c], 4);
+            }
+        }
+
+        var loaded = Assert.IsType<SemanticRetrieveTransformer>(RoundTrip(ctx, model, data.Schema));
+        Assert.Equal(SemanticRetrieveOutput.ClassScores, loaded.Output);
+        Assert.Equal(votes.GetFloats().ToArray(), loaded.Transform(data).GetColumn("Votes").GetFloats().ToArray());
+        Assert.Equal(10, ctx.Transforms.SemanticRetrieve("Votes", "Features", encoder, options, SemanticRetrieveOutput.ClassScores).GetOutputSchema(data.Schema)["Votes"].VectorSize);
+    }
+
+    [Fact]
     public void SemanticRetrieveValidatesColumns()
     {
         var ctx = new HopfieldContext(seed: 1);
