@@ -66,7 +66,8 @@ internal static class BenchSoakCommand
 
             io.Console.Write(table);
             io.Line(string.Create(CultureInfo.InvariantCulture,
-                $"RSS growth over {r.Runs:N0} runs after warm-up: {r.RunGrowthKb:+#,0;-#,0;0} KiB ({r.RunsPerSecond:N0} runs/s); over {r.Cycles:N0} create/dispose cycles: {r.CycleGrowthKb:+#,0;-#,0;0} KiB."));
+                $"RSS growth over {r.Runs:N0} runs after warm-up: {r.RunGrowthKb:+#,0;-#,0;0} KiB ({r.RunGrowthAfterFirstSampleKb:+#,0;-#,0;0} KiB after the first sample; {r.RunsPerSecond:N0} runs/s); " +
+                $"over {r.Cycles:N0} create/dispose cycles: {r.CycleGrowthKb:+#,0;-#,0;0} KiB ({r.CycleGrowthAfterFirstSampleKb:+#,0;-#,0;0} KiB after the first sample)."));
             return 0;
         });
         return command;
@@ -150,10 +151,11 @@ internal static class BenchSoakCommand
 
         long lastRun = samples.Count > 0 ? samples[^1].RssKb : rssAfterWarmup;
         long lastCycle = cycleSamples.Count > 0 ? cycleSamples[^1].RssKb : rssBeforeCycles;
+        long firstRun = samples.Count > 0 ? samples[0].RssKb : rssAfterWarmup;
         long firstCycle = cycleSamples.Count > 0 ? cycleSamples[0].RssKb : rssBeforeCycles;
         return new SoakResult(
             o.ModelPath, inputShape, OnnxRuntime.Version, o.IntraOpThreads, RssSource, o.Runs, o.SampleEvery, o.Warmup,
-            rssStart, rssAfterWarmup, samples, lastRun, lastRun - rssAfterWarmup, runSeconds > 0 ? o.Runs / runSeconds : 0,
+            rssStart, rssAfterWarmup, samples, lastRun, lastRun - rssAfterWarmup, lastRun - firstRun, runSeconds > 0 ? o.Runs / runSeconds : 0,
             rssAfterDispose, o.Cycles, o.CycleSampleEvery, rssBeforeCycles, cycleSamples, lastCycle, lastCycle - rssBeforeCycles, lastCycle - firstCycle,
             clock.Elapsed.TotalSeconds);
     }
@@ -211,6 +213,7 @@ internal sealed record SoakResult(
     IReadOnlyList<SoakSample> Samples,
     long RssEndKb,
     long RunGrowthKb,
+    long RunGrowthAfterFirstSampleKb,
     double RunsPerSecond,
     long RssAfterDisposeKb,
     int Cycles,
