@@ -185,6 +185,54 @@ public sealed class SafeSaveTests : IDisposable
     }
 
     [Fact]
+    public void ConcurrentSavesAndLoadsOfOnePath_AlwaysSeeOneWholeModel()
+    {
+        // 4 threads save A or B over the same path while 4 threads load it: every load is A or B, never a mix or a torn file.
+        var (ctx, a, b, test) = Models();
+        string path = Path.Combine(_dir, "shared.hopfield");
+        ctx.Model.Save(a, null, path);
+        float[] scoresA = Scores(a, test), scoresB = Scores(b, test);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        int loads = 0, saves = 0;
+        var errors = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        using var start = new Barrier(8);
+        var threads = Enumerable.Range(0, 8).Select(t => new Thread(() =>
+        {
+            start.SignalAndWait();
+            for (int k = 0; k < 2000 && (k < 5 || clock.Elapsed.TotalSeconds < 0.75); k++)
+            {
+                try
+                {
+                    if (t < 4)
+                    {
+                        ctx.Model.Save((t + k) % 2 == 0 ? a : b, null, path);
+                        Interlocked.Increment(ref saves);
+                    }
+                    else
+                    {
+                        float[] s = Scores(ctx.Model.Load(path), test);
+                        if (!s.AsSpan().SequenceEqual(scoresA) && !s.AsSpan().SequenceEqual(scoresB))
+                        {
+                            errors.Enqueue($"thread {t}: a load gave neither A nor B");
+                        }
+
+                        Interlocked.Increment(ref loads);
+                    }
+                }
+                catch (Exception e)
+                {
+                    errors.Enqueue($"thread {t}: {e.GetType().Name}: {e.Message}");
+                }
+            }
+        })).ToList();
+        threads.ForEach(th => th.Start());
+        threads.ForEach(th => th.Join());
+        Assert.True(errors.IsEmpty, string.Join(Environment.NewLine, errors.Take(5)));
+        Assert.True(loads >= 20 && saves >= 20, $"{loads} loads, {saves} saves");
+        Assert.Equal(["shared.hopfield"], Directory.GetFiles(_dir).Select(Path.GetFileName));
+    }
+
+    [Fact]
     public void SaveThatFailsBeforeWriting_LeavesThePreviousModelIntact()
     {
         var (ctx, a, _, test) = Models();
