@@ -82,7 +82,7 @@ internal static partial class ModelFile
     /// on POSIX systems, so a reader sees either the previous file or the new one, never a mix); on Linux and macOS the folder
     /// is then synced so that the rename itself survives a power loss. When anything fails before the rename the temporary
     /// file is deleted and the previous file is untouched. Only a process killed in that window can leave a temporary file
-    /// behind; it is never read (its name does not end in the model's name) and may be deleted.
+    /// behind; it is never read (loading opens only the named path) and may be deleted.
     /// </summary>
     /// <param name="filePath">The destination.</param>
     /// <param name="model">The model.</param>

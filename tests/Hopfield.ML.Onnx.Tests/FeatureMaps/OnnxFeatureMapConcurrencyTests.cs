@@ -20,8 +20,8 @@ public class OnnxFeatureMapConcurrencyTests
         float[] images = CommittedModels.ReferenceImages();
         var memory = new SemanticMemory(serial, images, 8, new UniversalHopfieldOptions { Similarity = SimilarityFunction.Cosine, Separation = SeparationFunction.Softmax, Beta = 10f });
 
-        // Query i: images (i % 8) .. for 1 + i / 8 rows (wrapping), so batch sizes 1..3 meet both maps.
-        float[][] queries = Enumerable.Range(0, 24).Select(i =>
+        // Query i: images (i % 8) .. for 1 + i / 8 rows (wrapping), so batch sizes 1 and 2 meet both maps.
+        float[][] queries = Enumerable.Range(0, 16).Select(i =>
             Enumerable.Range(0, 1 + (i / 8)).SelectMany(k => images.AsSpan(((i + k) % 8) * 784, 784).ToArray()).ToArray()).ToArray();
 
         ConcurrencyStress.Run(queries.Length, i =>
@@ -36,6 +36,6 @@ public class OnnxFeatureMapConcurrencyTests
             memory.RetrieveBatch(q, n, retrieved, nearest);
             return (viaSerial, viaParallel, retrieved, nearest);
         }, (a, b) => ConcurrencyStress.BitEqual(a.viaSerial, b.viaSerial) && ConcurrencyStress.BitEqual(a.viaParallel, b.viaParallel)
-            && ConcurrencyStress.BitEqual(a.retrieved, b.retrieved) && a.nearest.AsSpan().SequenceEqual(b.nearest), budgetSeconds: 0.5);
+            && ConcurrencyStress.BitEqual(a.retrieved, b.retrieved) && a.nearest.AsSpan().SequenceEqual(b.nearest), budgetSeconds: 0.3);
     }
 }

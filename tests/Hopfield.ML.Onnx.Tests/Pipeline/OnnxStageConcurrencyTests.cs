@@ -64,7 +64,7 @@ public class OnnxStageConcurrencyTests
         {
             var (stage, column) = stages[i % stages.Length];
             return Column(stage.Transform(sets[i / stages.Length]), column);
-        }, (a, b) => ConcurrencyStress.BitEqual(a, b), budgetSeconds: 0.5);
+        }, (a, b) => ConcurrencyStress.BitEqual(a, b), budgetSeconds: 0.3);
     }
 
     [Fact]
@@ -77,6 +77,6 @@ public class OnnxStageConcurrencyTests
         var rows = Enumerable.Range(0, 24).Select(r => pixels.AsSpan(r * 784, 784).ToArray()).ToArray();
 
         ConcurrencyStress.Run(rows.Length, i => engine.Predict(new Image { Features = rows[i] }),
-            (a, b) => ConcurrencyStress.BitEqual(a.Score, b.Score) && a.PredictedLabel == b.PredictedLabel, budgetSeconds: 0.5);
+            (a, b) => ConcurrencyStress.BitEqual(a.Score, b.Score) && a.PredictedLabel == b.PredictedLabel, budgetSeconds: 0.2);
     }
 }

@@ -31,7 +31,7 @@ public class OnnxSessionConcurrencyTests
             return i % 2 == 0
                 ? session.Run(tensor).ToArray()
                 : session.Run(new Dictionary<string, OnnxTensor> { [input] = tensor }, [output])[output].ToArray();
-        }, (a, b) => ConcurrencyStress.BitEqual(a, b), budgetSeconds: 0.75);
+        }, (a, b) => ConcurrencyStress.BitEqual(a, b), budgetSeconds: 0.3);
         Assert.True(report.Calls >= 8 * 2 * batches.Length * 2);
     }
 
@@ -45,6 +45,6 @@ public class OnnxSessionConcurrencyTests
         {
             using var session = OnnxSession.FromBytes(model, new OnnxSessionOptions { IntraOpThreads = 1 });
             return session.Run(new OnnxTensor(images.AsMemory(i * 784, 784), 1, 1, 28, 28)).ToArray();
-        }, (a, b) => ConcurrencyStress.BitEqual(a, b), budgetSeconds: 0.5);
+        }, (a, b) => ConcurrencyStress.BitEqual(a, b), budgetSeconds: 0.2);
     }
 }

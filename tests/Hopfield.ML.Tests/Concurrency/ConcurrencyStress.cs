@@ -23,7 +23,7 @@ internal static class ConcurrencyStress
     /// result must equal the sequential one under <paramref name="equal"/>; the first mismatches and any exception fail the test.
     /// </summary>
     public static StressReport Run<T>(int inputs, Func<int, T> compute, Func<T, T, bool> equal,
-        int threads = DefaultThreads, int minRounds = 2, int maxRounds = 1000, double budgetSeconds = 1.0)
+        int threads = DefaultThreads, int minRounds = 2, int maxRounds = 1000, double budgetSeconds = 0.3)
     {
         var expected = new T[inputs];
         for (int i = 0; i < inputs; i++)

@@ -12,7 +12,7 @@ namespace Hopfield.ML.Tests.Memories;
 /// </summary>
 public sealed class MemoryConcurrencyTests
 {
-    private const double Budget = 0.75;
+    private const double Budget = 0.3;
 
     private static sbyte[] Bipolar(Random rng, int n) => Enumerable.Range(0, n).Select(_ => rng.Next(2) == 0 ? (sbyte)-1 : (sbyte)1).ToArray();
 
@@ -113,7 +113,7 @@ public sealed class MemoryConcurrencyTests
             var fields = new float[neurons];
             net.ComputeLocalFields(probe, fields);
             return (Recall: net.Recall(probe, modes[i % modes.Length]), Energy: net.Energy(probe), Fields: fields);
-        }, (a, b) => SameRecall(a.Recall, b.Recall) && a.Energy.Equals(b.Energy) && ConcurrencyStress.BitEqual(a.Fields, b.Fields), budgetSeconds: Budget / 2);
+        }, (a, b) => SameRecall(a.Recall, b.Recall) && a.Energy.Equals(b.Energy) && ConcurrencyStress.BitEqual(a.Fields, b.Fields), budgetSeconds: Budget * 2 / 3);
     }
 
     [Fact]
@@ -127,7 +127,7 @@ public sealed class MemoryConcurrencyTests
         var batches = Enumerable.Range(0, 8).Select(b => Enumerable.Range(0, b + 1).Select(k => Flip(stored[(b + k) % 6], rng, 0.2)).ToArray()).ToArray();
 
         ConcurrencyStress.Run(batches.Length, i => net.RecallBatch(batches[i], new BinaryRecallOptions { Seed = i }),
-            (a, b) => a.Length == b.Length && a.Zip(b).All(p => SameRecall(p.First, p.Second)), budgetSeconds: Budget / 2);
+            (a, b) => a.Length == b.Length && a.Zip(b).All(p => SameRecall(p.First, p.Second)), budgetSeconds: Budget * 2 / 3);
     }
 
     [Theory]
@@ -146,6 +146,6 @@ public sealed class MemoryConcurrencyTests
         {
             var options = new BinaryRecallOptions { Mode = i % 2 == 0 ? BinaryUpdateMode.Asynchronous : BinaryUpdateMode.Synchronous, Seed = i, MaxSweeps = 10 };
             return (Recall: memory.Recall(probes[i], options), Energy: memory.Energy(probes[i]));
-        }, (a, b) => SameRecall(a.Recall, b.Recall) && a.Energy.Equals(b.Energy), budgetSeconds: Budget / 2);
+        }, (a, b) => SameRecall(a.Recall, b.Recall) && a.Energy.Equals(b.Energy), budgetSeconds: Budget * 2 / 3);
     }
 }

@@ -11,7 +11,7 @@ namespace Hopfield.ML.Tests.Pipeline;
 public sealed class PipelineConcurrencyTests
 {
     private const int Dim = 6;
-    private const double Budget = 0.75;
+    private const double Budget = 0.3;
 
     public sealed class Row
     {
@@ -87,7 +87,7 @@ public sealed class PipelineConcurrencyTests
         var singles = Enumerable.Range(0, count).Select(r => ctx.Data.FromArrays("Features", rows.AsSpan(r * Dim, Dim), Dim)).ToArray();
         var expected = singles.Select(d => Outputs(softmax.Transform(d))).ToArray();
 
-        ConcurrencyStress.Run(singles.Length, i => Outputs(loaded.Transform(singles[i])), Same, budgetSeconds: Budget / 2);
+        ConcurrencyStress.Run(singles.Length, i => Outputs(loaded.Transform(singles[i])), Same, budgetSeconds: Budget * 2 / 3);
         for (int i = 0; i < singles.Length; i++)
         {
             Assert.True(Same(expected[i], Outputs(loaded.Transform(singles[i]))), $"row {i}: the loaded chain differs from the saved one");
