@@ -7,7 +7,7 @@ using Spectre.Console;
 
 namespace Hopfield.Cli.Commands;
 
-/// <summary><c>hopfield bench</c>: throughput of batched retrieval and of classical recall sweeps.</summary>
+/// <summary><c>hopfield bench</c>: throughput of batched retrieval and of classical recall sweeps; the native-resource soak.</summary>
 internal static class BenchCommand
 {
     public static Command Build(CliIO io)
@@ -15,9 +15,10 @@ internal static class BenchCommand
         var command = new Command(
             "bench",
             "Time the library on random data.\n" +
-            "Examples:\n  hopfield bench retrieval --patterns 60000 --dim 784 --queries 1000\n  hopfield bench recall --neurons 1048576 --patterns 10 --json");
+            "Examples:\n  hopfield bench retrieval --patterns 60000 --dim 784 --queries 1000\n  hopfield bench recall --neurons 1048576 --patterns 10 --json\n  hopfield bench soak --runs 100000 --json");
         command.Subcommands.Add(BuildRetrieval(io));
         command.Subcommands.Add(BuildRecall(io));
+        command.Subcommands.Add(BenchSoakCommand.Build(io));
         return command;
     }
 

@@ -11,7 +11,8 @@ namespace Hopfield.ML.Onnx.FeatureMaps;
 /// <remarks>
 /// The first input dimension is the batch; the others must be fixed. The output dimension is read from the
 /// model's output shape, or found by one probe run when the model declares it dynamic. Mapping is
-/// thread-safe.
+/// thread-safe. Disposing is idempotent; <see cref="Map(ReadOnlySpan{float}, int, Span{float})"/> after
+/// <see cref="Dispose"/> throws <see cref="ObjectDisposedException"/> naming this type, whether or not the map owns its session.
 /// </remarks>
 public sealed class OnnxFeatureMap : IFeatureMap, IDisposable
 {
@@ -22,6 +23,7 @@ public sealed class OnnxFeatureMap : IFeatureMap, IDisposable
     private readonly long[] _rowShape;
     private readonly bool _fixedBatch;
     private readonly OnnxFeatureMapOptions _options;
+    private int _disposed;
 
     /// <summary>Initializes a feature map over an existing session, which it does not dispose.</summary>
     /// <param name="session">The session.</param>
@@ -145,8 +147,10 @@ public sealed class OnnxFeatureMap : IFeatureMap, IDisposable
     /// <inheritdoc/>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="count"/> is negative.</exception>
     /// <exception cref="ArgumentException">A span is too short for <paramref name="count"/> rows.</exception>
+    /// <exception cref="ObjectDisposedException">The feature map was disposed.</exception>
     public unsafe void Map(ReadOnlySpan<float> inputs, int count, Span<float> outputs)
     {
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
         ArgumentOutOfRangeException.ThrowIfNegative(count);
         if ((long)count * InputDimension > inputs.Length)
         {
@@ -189,9 +193,11 @@ public sealed class OnnxFeatureMap : IFeatureMap, IDisposable
     /// <summary>Maps rows held in an array.</summary>
     /// <param name="inputs">The inputs, row-major; its length must be a multiple of <see cref="InputDimension"/>.</param>
     /// <returns>The features, row-major.</returns>
+    /// <exception cref="ObjectDisposedException">The feature map was disposed.</exception>
     public float[] Map(float[] inputs)
     {
         ArgumentNullException.ThrowIfNull(inputs);
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
         if (inputs.Length % InputDimension != 0)
         {
             throw new ArgumentException($"inputs has {inputs.Length} values, not a multiple of the input dimension {InputDimension}.", nameof(inputs));
@@ -206,7 +212,7 @@ public sealed class OnnxFeatureMap : IFeatureMap, IDisposable
     /// <summary>Releases the session if this feature map owns it. Calling it again does nothing.</summary>
     public void Dispose()
     {
-        if (_ownsSession)
+        if (Interlocked.Exchange(ref _disposed, 1) == 0 && _ownsSession)
         {
             _session.Dispose();
         }

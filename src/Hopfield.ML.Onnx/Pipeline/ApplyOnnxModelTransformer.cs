@@ -11,7 +11,8 @@ namespace Hopfield.ML.Onnx.Pipeline;
 /// With <see cref="Normalize"/> the output rows are scaled to unit L2 norm (an encoder φ for cosine retrieval).
 /// <para>
 /// The model bytes are saved inside the model file (with their SHA-256, checked on load). Thread-safe; holds a native
-/// ONNX Runtime session until disposed (or finalised).
+/// ONNX Runtime session until disposed (or finalised). Disposing is idempotent; transforming after <see cref="Dispose"/>
+/// throws <see cref="ObjectDisposedException"/> naming this type.
 /// </para>
 /// </summary>
 [PipelineStage("ApplyOnnxModel", Version = 1)]
@@ -19,6 +20,7 @@ public sealed class ApplyOnnxModelTransformer : VectorTransformerBase, ILoadable
 {
     private readonly byte[] _model;
     private readonly OnnxFeatureMap _map;
+    private int _disposed;
 
     /// <summary>Creates the stage from ONNX model bytes.</summary>
     /// <param name="outputColumnName">The output column.</param>
@@ -111,11 +113,18 @@ public sealed class ApplyOnnxModelTransformer : VectorTransformerBase, ILoadable
         return new ApplyOnnxModelTransformer(outputColumnName, inputColumnName, File.ReadAllBytes(modelFile), outputName, normalize, batchSize);
     }
 
-    /// <inheritdoc />
-    public void Dispose() => _map.Dispose();
+    /// <summary>Releases the native session. Calling it again does nothing.</summary>
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) == 0)
+        {
+            _map.Dispose();
+        }
+    }
 
     internal void MapFeatures(ReadOnlySpan<float> input, int rows, Span<float> output)
     {
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
         _map.Map(input, rows, output);
         if (Normalize)
         {

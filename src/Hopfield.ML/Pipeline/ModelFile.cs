@@ -22,7 +22,7 @@ namespace Hopfield.ML.Pipeline;
 /// </code>
 /// A stage in the manifest is <c>{type, version, parameters, tensors: {name: {dtype, shape, offset, length}}, children}</c>.
 /// </summary>
-internal static class ModelFile
+internal static partial class ModelFile
 {
     public const string FormatName = "Hopfield.ML.Model";
     public const int FormatVersion = 1;
@@ -76,9 +76,99 @@ internal static class ModelFile
         }
     }
 
+    /// <summary>
+    /// Writes a model file atomically: the bytes go to a new hidden temporary file in the destination folder
+    /// (<c>.NAME.GUID.tmp</c>), which is flushed to disk and then renamed over <paramref name="filePath"/> (one <c>rename</c>
+    /// on POSIX systems, so a reader sees either the previous file or the new one, never a mix); on Linux and macOS the folder
+    /// is then synced so that the rename itself survives a power loss. When anything fails before the rename the temporary
+    /// file is deleted and the previous file is untouched. Only a process killed in that window can leave a temporary file
+    /// behind; it is never read (loading opens only the named path) and may be deleted.
+    /// </summary>
+    /// <param name="filePath">The destination.</param>
+    /// <param name="model">The model.</param>
+    /// <param name="inputSchema">The stored input schema, or null.</param>
+    /// <param name="wrap">Test seam: wraps the temporary file's stream (for example to fail after k bytes).</param>
+    public static void WriteFile(string filePath, ITransformer model, DataSchema? inputSchema, Func<Stream, Stream>? wrap = null)
+    {
+        string full = Path.GetFullPath(filePath);
+        string dir = Path.GetDirectoryName(full) ?? ".";
+        string temp = Path.Combine(dir, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp");
+        bool renamed = false;
+        try
+        {
+            using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16))
+            {
+                var target = wrap is null ? file : wrap(file);
+                Write(target, model, inputSchema);
+                target.Flush();
+                file.Flush(flushToDisk: true);
+            }
+
+            File.Move(temp, full, overwrite: true);
+            renamed = true;
+            _ = SyncDirectory(dir);
+        }
+        finally
+        {
+            if (!renamed)
+            {
+                try
+                {
+                    File.Delete(temp);
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                    // Keep the original failure; a leftover hidden temporary file is harmless.
+                }
+            }
+        }
+    }
+
+    /// <summary>fsync on the folder, so that a rename in it is durable. Best effort: returns whether the folder was synced.</summary>
+    internal static bool SyncDirectory(string dir)
+    {
+        if (!OperatingSystem.IsLinux() && !OperatingSystem.IsMacOS())
+        {
+            return false;
+        }
+
+        try
+        {
+            int fd = NativeOpen(dir, 0 /* O_RDONLY */);
+            if (fd < 0)
+            {
+                return false;
+            }
+
+            bool synced = NativeFsync(fd) == 0;
+            _ = NativeClose(fd);
+            return synced;
+        }
+        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
+        {
+            // No libc to call: the rename is still atomic, only its durability across a power loss is not forced.
+            return false;
+        }
+    }
+
+    [LibraryImport("libc", EntryPoint = "open", StringMarshalling = StringMarshalling.Utf8)]
+    private static partial int NativeOpen(string path, int flags);
+
+    [LibraryImport("libc", EntryPoint = "fsync")]
+    private static partial int NativeFsync(int fd);
+
+    [LibraryImport("libc", EntryPoint = "close")]
+    private static partial int NativeClose(int fd);
+
     public static ITransformer Read(ReadOnlyMemory<byte> file, string fileName, out DataSchema? inputSchema)
     {
         var span = file.Span;
+        if (span.Length < HeaderSize && Magic.AsSpan().StartsWith(span[..Math.Min(span.Length, Magic.Length)]))
+        {
+            throw new InvalidDataException(string.Create(CultureInfo.InvariantCulture,
+                $"Model file '{fileName}' is truncated: {span.Length} bytes, the header alone needs {HeaderSize}."));
+        }
+
         if (span.Length < Magic.Length || !span[..Magic.Length].SequenceEqual(Magic))
         {
             throw new InvalidDataException($"'{fileName}' is not a {FormatName} file (wrong magic bytes).");

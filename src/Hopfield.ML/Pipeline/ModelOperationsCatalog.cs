@@ -11,7 +11,8 @@ public sealed class ModelOperationsCatalog
 
     /// <summary>
     /// Saves a fitted model to one versioned file (JSON manifest + little-endian tensors + SHA-256), atomically: the file is
-    /// written to a temporary file in the same folder and then moved over <paramref name="filePath"/>.
+    /// written to a hidden temporary file in the same folder, flushed to disk and renamed over <paramref name="filePath"/>, so a
+    /// save that fails at any point leaves the previous file intact and loadable, and removes its temporary file.
     /// </summary>
     /// <param name="model">The fitted model (every stage must carry <see cref="PipelineStageAttribute"/>).</param>
     /// <param name="inputSchema">The schema the model expects, stored for <see cref="Load(string, out DataSchema?)"/>; may be <see langword="null"/>.</param>
@@ -20,26 +21,7 @@ public sealed class ModelOperationsCatalog
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentException.ThrowIfNullOrEmpty(filePath);
-        string full = Path.GetFullPath(filePath);
-        string dir = Path.GetDirectoryName(full) ?? ".";
-        string temp = Path.Combine(dir, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp");
-        try
-        {
-            using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16))
-            {
-                ModelFile.Write(stream, model, inputSchema);
-                stream.Flush(flushToDisk: true);
-            }
-
-            File.Move(temp, full, overwrite: true);
-        }
-        finally
-        {
-            if (File.Exists(temp))
-            {
-                File.Delete(temp);
-            }
-        }
+        ModelFile.WriteFile(filePath, model, inputSchema);
     }
 
     /// <summary>Saves a fitted model without an input schema (see <see cref="Save(ITransformer, DataSchema?, string)"/>).</summary>
