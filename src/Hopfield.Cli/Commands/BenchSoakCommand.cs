@@ -28,7 +28,8 @@ internal static class BenchSoakCommand
         var command = new Command(
             "soak",
             "Native-resource soak: RUNS batch-1 runs of an ONNX model on one session, resident memory (VmRSS) sampled every SAMPLE-EVERY runs, " +
-            "then CYCLES session create/run/dispose cycles. A forced GC precedes every sample, so the figures show native growth, not garbage.")
+            "then CYCLES session create/run/dispose cycles. A forced GC precedes every sample, so the figures show native growth, not garbage.\n" +
+            "Example:\n  hopfield bench soak --runs 100000 --json")
         {
             model, runs, sampleEvery, warmup, cycles, cycleSampleEvery, threads, seed, json,
         };

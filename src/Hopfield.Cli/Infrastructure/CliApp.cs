@@ -36,7 +36,7 @@ internal static partial class CliApp
         ["demo"] = "Denoise corrupted Fashion-MNIST images with a Hopfield memory before a classifier; accuracy table + PNG grid.",
         ["repair"] = "Store a binary image, flip some pixels and watch recall repair it; writes a PNG strip.",
         ["capacity"] = "Measure how many random patterns per neuron a classical or dense network still recalls.",
-        ["bench"] = "Time batched retrieval and classical recall sweeps on random data.",
+        ["bench"] = "Time batched retrieval and classical recall sweeps; soak-test ONNX Runtime for native memory growth.",
         ["experiment"] = "Run one of the project's seeded experiments (tables, JSON, SVG charts).",
         ["embed"] = "Embed an IDX image file with an ONNX encoder; writes raw float32 rows.",
         ["export-onnx"] = "Export a universal Hopfield memory (or a saved semantic stage) as an ONNX model.",
