@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Hopfield.ML.Memories;
 
 namespace Hopfield.ML.Pipeline;
 
@@ -161,6 +162,12 @@ public sealed class ModelLoadContext
             if (offset < 0 || length < 0 || offset > _payload.Length || length > (_payload.Length - offset) / 4 || offset % 4 != 0)
             {
                 throw Error($"tensor '{name}' lies outside the payload");
+            }
+
+            long maxElements = MemoryLimits.Default.MaxElements;
+            if (length > maxElements)
+            {
+                throw Error(string.Create(CultureInfo.InvariantCulture, $"tensor '{name}' has {length} elements, more than MemoryLimits.MaxElements = {maxElements}"));
             }
 
             long bytes = length * 4;
