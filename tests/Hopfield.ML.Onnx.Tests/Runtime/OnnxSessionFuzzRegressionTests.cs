@@ -20,4 +20,11 @@ public class OnnxSessionFuzzRegressionTests
         Assert.Equal(OnnxErrorCode.InvalidGraph, e.ErrorCode);
         Assert.Contains("output 'y' more than once", e.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void EmptyBytes_MessageSaysSo()
+    {
+        var e = Assert.Throws<ArgumentException>(() => OnnxSession.FromBytes([]));
+        Assert.Contains("The model bytes are empty", e.Message, StringComparison.Ordinal);
+    }
 }
