@@ -102,7 +102,7 @@ internal static class FuzzCommand
                         findings = r.FindingCount,
                         seconds = r.Seconds,
                         inputs_per_second = r.InputsPerSecond,
-                        seeds = FuzzTargets.Create(r.Parser, files).Seeds.Count,
+                        seeds = r.Seeds,
                         documented_exceptions = r.DocumentedExceptions,
                         listed_findings = r.Findings.Select(f => new
                         {

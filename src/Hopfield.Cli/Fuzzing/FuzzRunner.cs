@@ -23,7 +23,8 @@ internal sealed record FuzzFinding(string Parser, int Seed, long Iteration, stri
 /// <param name="Findings">The first findings of each distinct kind.</param>
 /// <param name="Seconds">Wall-clock seconds.</param>
 /// <param name="DocumentedExceptions">The exceptions counted as documented.</param>
-internal sealed record FuzzReport(string Parser, long Inputs, long Accepted, long Rejected, long FindingCount, IReadOnlyList<FuzzFinding> Findings, double Seconds, string DocumentedExceptions)
+/// <param name="Seeds">Seed inputs the mutations started from.</param>
+internal sealed record FuzzReport(string Parser, long Inputs, long Accepted, long Rejected, long FindingCount, IReadOnlyList<FuzzFinding> Findings, double Seconds, string DocumentedExceptions, int Seeds)
 {
     public double InputsPerSecond => Seconds > 0 ? Inputs / Seconds : 0;
 }
@@ -89,55 +90,51 @@ internal static class FuzzRunner
             }
         }
 
-        var workers = new Thread[threads];
+        void Work(int id)
+        {
+            try
+            {
+                long i;
+                while (!Volatile.Read(ref abandoned[id]) && (i = Interlocked.Increment(ref next) - 1) < iterations)
+                {
+                    byte[] input = Input(target, seed, i);
+                    Volatile.Write(ref current[id], i);
+                    Volatile.Write(ref startedAt[id], Stopwatch.GetTimestamp());
+                    var f = Check(target, seed, i, input, out bool ok);
+                    Volatile.Write(ref startedAt[id], 0);
+                    if (Volatile.Read(ref abandoned[id]))
+                    {
+                        break; // already reported as a hang
+                    }
+
+                    if (f is not null)
+                    {
+                        Record(f);
+                    }
+                    else if (ok)
+                    {
+                        Interlocked.Increment(ref accepted);
+                    }
+                    else
+                    {
+                        Interlocked.Increment(ref rejected);
+                    }
+
+                    Interlocked.Increment(ref done);
+                }
+            }
+            finally
+            {
+                Volatile.Write(ref finished[id], true);
+            }
+        }
+
         for (int w = 0; w < threads; w++)
         {
             int id = w;
-            workers[w] = new Thread(
-                () =>
-            {
-                try
-                {
-                    long i;
-                    while (!Volatile.Read(ref abandoned[id]) && (i = Interlocked.Increment(ref next) - 1) < iterations)
-                    {
-                        byte[] input = Input(target, seed, i);
-                        Volatile.Write(ref current[id], i);
-                        Volatile.Write(ref startedAt[id], Stopwatch.GetTimestamp());
-                        var f = Check(target, seed, i, input, out bool ok);
-                        Volatile.Write(ref startedAt[id], 0);
-                        if (Volatile.Read(ref abandoned[id]))
-                        {
-                            break; // already reported as a hang
-                        }
 
-                        if (f is not null)
-                        {
-                            Record(f);
-                        }
-                        else if (ok)
-                        {
-                            Interlocked.Increment(ref accepted);
-                        }
-                        else
-                        {
-                            Interlocked.Increment(ref rejected);
-                        }
-
-                        Interlocked.Increment(ref done);
-                    }
-                }
-                finally
-                {
-                    Volatile.Write(ref finished[id], true);
-                }
-            },
-                16 << 20)
-            {
-                IsBackground = true, // a worker stuck in a hung parser must not keep the process alive
-                Name = $"fuzz-{target.Name}-{id}",
-            };
-            workers[w].Start();
+            // Background threads: a worker stuck in a hung parser must not keep the process alive.
+            new Thread(() => Work(id), 16 << 20) { IsBackground = true, Name = $"fuzz-{target.Name}-{id}" }.Start();
         }
 
         long timeoutTicks = (long)(timeout.TotalSeconds * Stopwatch.Frequency);
@@ -180,7 +177,7 @@ internal static class FuzzRunner
         lock (findings)
         {
             return new FuzzReport(target.Name, Interlocked.Read(ref done), accepted, rejected, findingCount,
-                [.. findings.OrderBy(f => f.Iteration)], sw.Elapsed.TotalSeconds, target.DocumentedExceptions);
+                [.. findings.OrderBy(f => f.Iteration)], sw.Elapsed.TotalSeconds, target.DocumentedExceptions, target.Seeds.Count);
         }
     }
 
