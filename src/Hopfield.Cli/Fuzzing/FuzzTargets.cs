@@ -189,6 +189,7 @@ internal static class FuzzTargets
                 .Append(ctx.Classifiers.SoftmaxRegression(maxIterations: 3)).Fit(train),
             ctx.Classifiers.Hopfield(beta: 2f).Fit(train),
             ctx.Transforms.CopyColumns("Raw", "Features").Append(ctx.Transforms.Concatenate("Both", "Features", "Raw")).Fit(train),
+            ctx.Transforms.HopfieldPool("Pooled", "Features", instanceDimension: dim, beta: 2f).Fit(train),
         };
         var seeds = new List<byte[]>();
         foreach (var m in models)
