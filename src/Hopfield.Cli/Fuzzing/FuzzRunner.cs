@@ -74,6 +74,7 @@ internal static class FuzzRunner
         long next = 0, accepted = 0, rejected = 0, findingCount = 0, done = 0;
         var startedAt = new long[threads];
         var current = new long[threads];
+        Array.Fill(current, -1L); // -1: no input in progress
         var abandoned = new bool[threads];
         var finished = new bool[threads];
         var sw = Stopwatch.StartNew();
@@ -98,13 +99,14 @@ internal static class FuzzRunner
                 while (!Volatile.Read(ref abandoned[id]) && (i = Interlocked.Increment(ref next) - 1) < iterations)
                 {
                     byte[] input = Input(target, seed, i);
-                    Volatile.Write(ref current[id], i);
                     Volatile.Write(ref startedAt[id], Stopwatch.GetTimestamp());
+                    Volatile.Write(ref current[id], i);
                     var f = Check(target, seed, i, input, out bool ok);
-                    Volatile.Write(ref startedAt[id], 0);
-                    if (Volatile.Read(ref abandoned[id]))
+
+                    // The worker and the watchdog race to claim the input; whoever wins counts it, exactly once.
+                    if (Interlocked.CompareExchange(ref current[id], -1, i) != i)
                     {
-                        break; // already reported as a hang
+                        break; // the watchdog reported it as a hang
                     }
 
                     if (f is not null)
@@ -149,17 +151,17 @@ internal static class FuzzRunner
                 }
 
                 allDone = false;
+
+                // Read the input, its start time, then the input again: equal reads mean the time belongs to it.
+                long i = Volatile.Read(ref current[w]);
                 long t0 = Volatile.Read(ref startedAt[w]);
-                if (t0 != 0 && Stopwatch.GetTimestamp() - t0 > timeoutTicks)
+                if (i >= 0 && i == Volatile.Read(ref current[w]) && Stopwatch.GetTimestamp() - t0 > timeoutTicks
+                    && Interlocked.CompareExchange(ref current[w], -1, i) == i)
                 {
-                    long i = Volatile.Read(ref current[w]);
-                    if (Volatile.Read(ref startedAt[w]) == t0)
-                    {
-                        Volatile.Write(ref abandoned[w], true);
-                        byte[] input = Input(target, seed, i);
-                        Record(Finding(target, seed, i, input, "hang", string.Empty, $"no answer within {timeout.TotalMilliseconds:0} ms", null));
-                        Interlocked.Increment(ref done);
-                    }
+                    Volatile.Write(ref abandoned[w], true);
+                    byte[] input = Input(target, seed, i);
+                    Record(Finding(target, seed, i, input, "hang", string.Empty, $"no answer within {timeout.TotalMilliseconds:0} ms", null));
+                    Interlocked.Increment(ref done);
                 }
             }
 
