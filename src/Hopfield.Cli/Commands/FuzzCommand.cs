@@ -23,6 +23,7 @@ internal static class FuzzCommand
         };
         var iteration = new Option<long?>("--iteration") { Description = "Rebuild and run only this input (needs one --parser): reproduces a finding." };
         var save = new Option<string?>("--save") { Description = "With --iteration: also write the input's bytes to this file." };
+        var journal = new Option<string?>("--journal") { Description = "Keep each worker's current input number in this file (memory-mapped), so that a native crash of the process leaves the input that caused it." };
         var seed = CommonOptions.Seed(1);
         var json = CommonOptions.Json();
         var command = new Command(
@@ -32,7 +33,7 @@ internal static class FuzzCommand
             "exception; anything else, or a hang, is a finding (exit code 1).\n" +
             "Examples:\n  hopfield fuzz --parser png --iterations 1000000\n  hopfield fuzz --parser idx --seed 1 --iteration 4711 --save input.idx")
         {
-            parser, iterations, timeoutMs, threads, corpus, iteration, save, seed, json,
+            parser, iterations, timeoutMs, threads, corpus, iteration, save, journal, seed, json,
         };
         command.SetAction(parse =>
         {
@@ -77,7 +78,7 @@ internal static class FuzzCommand
                     var target = FuzzTargets.Create(names[k], files);
                     int index = k;
                     reports.Add(FuzzRunner.Run(target, n, s, TimeSpan.FromMilliseconds(timeout), t,
-                        done => progress.Report((index + (n == 0 ? 1.0 : (double)done / n)) / names.Count)));
+                        done => progress.Report((index + (n == 0 ? 1.0 : (double)done / n)) / names.Count), parse.GetValue(journal)));
                 }
 
                 return 0;

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.IO.MemoryMappedFiles;
 
 namespace Hopfield.Cli.Fuzzing;
 
@@ -59,7 +60,17 @@ internal static class FuzzRunner
         }
     }
 
-    public static FuzzReport Run(FuzzTarget target, long iterations, int seed, TimeSpan timeout, int threads, Action<long>? progress = null)
+    /// <summary>Runs <paramref name="iterations"/> mutated inputs of <paramref name="target"/> on <paramref name="threads"/> workers.</summary>
+    /// <param name="target">The parser.</param>
+    /// <param name="iterations">Inputs to try.</param>
+    /// <param name="seed">The run seed.</param>
+    /// <param name="timeout">Longer than this on one input is a hang.</param>
+    /// <param name="threads">Worker threads.</param>
+    /// <param name="progress">Called about every 20 ms with the inputs done.</param>
+    /// <param name="journal">When set, a file of one little-endian 64-bit slot per worker holding the input it is on
+    /// (-1 when idle), written through a shared memory map so it survives a native crash of the process.</param>
+    /// <returns>The report.</returns>
+    public static FuzzReport Run(FuzzTarget target, long iterations, int seed, TimeSpan timeout, int threads, Action<long>? progress = null, string? journal = null)
     {
         ArgumentNullException.ThrowIfNull(target);
         ArgumentOutOfRangeException.ThrowIfNegative(iterations);
@@ -77,6 +88,8 @@ internal static class FuzzRunner
         Array.Fill(current, -1L); // -1: no input in progress
         var abandoned = new bool[threads];
         var finished = new bool[threads];
+        using var map = journal is null ? null : MemoryMappedFile.CreateFromFile(journal, FileMode.Create, null, 8L * threads);
+        using var slots = map?.CreateViewAccessor();
         var sw = Stopwatch.StartNew();
 
         void Record(FuzzFinding f)
@@ -101,7 +114,9 @@ internal static class FuzzRunner
                     byte[] input = Input(target, seed, i);
                     Volatile.Write(ref startedAt[id], Stopwatch.GetTimestamp());
                     Volatile.Write(ref current[id], i);
+                    slots?.Write(8L * id, i);
                     var f = Check(target, seed, i, input, out bool ok);
+                    slots?.Write(8L * id, -1L);
 
                     // The worker and the watchdog race to claim the input; whoever wins counts it, exactly once.
                     if (Interlocked.CompareExchange(ref current[id], -1, i) != i)
