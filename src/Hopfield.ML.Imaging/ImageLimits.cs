@@ -9,7 +9,7 @@ public sealed record ImageLimits
     /// <summary>The default pixel cap: 100 megapixels.</summary>
     public const long DefaultMaxPixels = 100_000_000;
 
-    /// <summary>The limits used when none are given: 100 megapixels, 1,000,000 pixels per side.</summary>
+    /// <summary>The limits used when none are given: 100 megapixels, 1,000,000 pixels per side, 10,000,000 IDX items, 2^30 IDX elements.</summary>
     public static ImageLimits Default { get; } = new();
 
     /// <summary>Largest accepted <c>width × height</c>.</summary>
@@ -20,6 +20,12 @@ public sealed record ImageLimits
 
     /// <summary>Largest number of images accepted from one IDX file.</summary>
     public int MaxItems { get; init; } = 10_000_000;
+
+    /// <summary>
+    /// Largest total element count of one IDX file (items × rows × columns, or the product of any shape): 2^30 by
+    /// default. Checked against the header before any element is read or inflated.
+    /// </summary>
+    public long MaxElements { get; init; } = 1L << 30;
 
     /// <summary>
     /// Checks declared dimensions; throws <see cref="InvalidDataException"/> naming <paramref name="source"/> when

@@ -15,5 +15,6 @@ internal static class CommandCatalog
         yield return BenchCommand.Build(io);
         yield return EmbedCommand.Build(io);
         yield return ExportOnnxCommand.Build(io);
+        yield return FuzzCommand.Build(io);
     }
 }

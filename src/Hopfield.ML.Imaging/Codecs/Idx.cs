@@ -139,6 +139,11 @@ public static class Idx
                 }
             }
 
+            if (count > limits.MaxElements)
+            {
+                throw ImageFormatError.Create($"IDX array of shape [{string.Join(", ", shape)}] has {count} elements, more than ImageLimits.MaxElements = {limits.MaxElements}.", source);
+            }
+
             if (ndim >= 1 && shape[0] > limits.MaxItems)
             {
                 throw ImageFormatError.Create($"IDX file declares {shape[0]} items, more than ImageLimits.MaxItems = {limits.MaxItems}.", source);

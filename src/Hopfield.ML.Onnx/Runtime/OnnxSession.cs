@@ -59,6 +59,9 @@ public sealed unsafe class OnnxSession : IDisposable
                 outputs[i] = new OnnxNodeInfo(OrtNative.GetOutputName(session, i), type, shape, isTensor);
             }
 
+            // ONNX Runtime accepts a graph that lists the same output (or input) twice; names must be unique here.
+            CheckUnique(inputs, "input");
+            CheckUnique(outputs, "output");
             Inputs = Array.AsReadOnly(inputs);
             Outputs = Array.AsReadOnly(outputs);
             _inputIndex = inputs.Select((n, i) => (n.Name, i)).ToDictionary(p => p.Name, p => p.i, StringComparer.Ordinal);
@@ -69,6 +72,18 @@ public sealed unsafe class OnnxSession : IDisposable
         {
             _handle.Dispose();
             throw;
+        }
+    }
+
+    private static void CheckUnique(OnnxNodeInfo[] nodes, string what)
+    {
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var n in nodes)
+        {
+            if (!seen.Add(n.Name))
+            {
+                throw new OnnxRuntimeException(OnnxErrorCode.InvalidGraph, $"The model declares the {what} '{n.Name}' more than once.");
+            }
         }
     }
 

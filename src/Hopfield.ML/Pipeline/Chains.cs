@@ -89,6 +89,12 @@ public sealed class TransformerChain<TLastTransformer> : ITransformer, IEnumerab
     {
         ArgumentNullException.ThrowIfNull(context);
         int n = context.GetInt32("count");
+        if (n < 0 || n > context.ChildCount)
+        {
+            // Checked before allocating: the count comes from the file.
+            throw context.Error($"the chain declares {n} stages but the file has {context.ChildCount} child stages");
+        }
+
         var stages = new ITransformer[n];
         for (int i = 0; i < n; i++)
         {

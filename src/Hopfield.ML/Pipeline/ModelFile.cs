@@ -5,6 +5,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.Unicode;
 
 namespace Hopfield.ML.Pipeline;
 
@@ -210,10 +211,18 @@ internal static partial class ModelFile
             throw new InvalidDataException($"Model file '{fileName}' is corrupted: SHA-256 checksum mismatch.");
         }
 
+        var manifestBytes = span.Slice(HeaderSize, (int)m);
+        if (!Utf8.IsValid(manifestBytes))
+        {
+            // JsonNode transcodes strings lazily and would throw InvalidOperationException on first access.
+            throw new InvalidDataException($"Model file '{fileName}' has a malformed manifest: it is not valid UTF-8.");
+        }
+
         JsonObject manifest;
         try
         {
-            manifest = JsonNode.Parse(span.Slice(HeaderSize, (int)m)) as JsonObject
+            // Duplicate property names are refused here: JsonObject would otherwise throw ArgumentException on first access.
+            manifest = JsonNode.Parse(manifestBytes, documentOptions: new JsonDocumentOptions { AllowDuplicateProperties = false }) as JsonObject
                 ?? throw new InvalidDataException($"Model file '{fileName}' has a manifest that is not a JSON object.");
         }
         catch (JsonException e)

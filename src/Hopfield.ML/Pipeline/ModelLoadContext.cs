@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Hopfield.ML.Memories;
 
 namespace Hopfield.ML.Pipeline;
 
@@ -35,6 +36,9 @@ public sealed class ModelLoadContext
 
     /// <summary>The layout version the stage was written with.</summary>
     public int StageVersion { get; }
+
+    /// <summary>The number of child stages stored for this stage (a bound for counts read from the file).</summary>
+    public int ChildCount => _children.Count;
 
     /// <summary>Whether a parameter exists (for optional parameters added in later versions).</summary>
     /// <param name="name">The parameter name.</param>
@@ -155,10 +159,32 @@ public sealed class ModelLoadContext
             shape = t["shape"]!.AsArray().Select(e => e!.GetValue<int>()).ToArray();
             long offset = t["offset"]!.GetValue<long>();
             long length = t["length"]!.GetValue<long>();
-            long bytes = length * 4;
-            if (offset < 0 || length < 0 || offset + bytes > _payload.Length || offset % 4 != 0)
+            if (offset < 0 || length < 0 || offset > _payload.Length || length > (_payload.Length - offset) / 4 || offset % 4 != 0)
             {
                 throw Error($"tensor '{name}' lies outside the payload");
+            }
+
+            long maxElements = MemoryLimits.Default.MaxElements;
+            if (length > maxElements)
+            {
+                throw Error(string.Create(CultureInfo.InvariantCulture, $"tensor '{name}' has {length} elements, more than MemoryLimits.MaxElements = {maxElements}"));
+            }
+
+            long bytes = length * 4;
+            long elements = 1;
+            foreach (int dim in shape)
+            {
+                if (dim < 0 || (dim > 0 && elements > length / dim))
+                {
+                    throw Error($"tensor '{name}' has shape [{string.Join(", ", shape)}], which does not hold its {length} elements");
+                }
+
+                elements *= dim;
+            }
+
+            if (shape.Length > 0 && elements != length)
+            {
+                throw Error($"tensor '{name}' has shape [{string.Join(", ", shape)}] ({elements} elements) but stores {length} elements");
             }
 
             var span = _payload.Span.Slice((int)offset, (int)bytes);

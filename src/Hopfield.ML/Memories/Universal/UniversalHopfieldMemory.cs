@@ -22,7 +22,7 @@ public sealed unsafe class UniversalHopfieldMemory
     /// <param name="values">count × valueDimension values, row-major; empty for auto-association (V = K).</param>
     /// <param name="options">Similarity, separation and their parameters; null for the defaults (dot, softmax, β = 1).</param>
     /// <exception cref="ArgumentException">Lengths do not divide into <paramref name="count"/> rows, or a value is NaN/infinite.</exception>
-    /// <exception cref="ArgumentOutOfRangeException">count &lt; 1, β ≤ 0 or non-finite, k out of range, degree &lt; 1, threads &lt; 0.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">count &lt; 1, β ≤ 0 or non-finite, k out of range, degree &lt; 1, threads &lt; 0, or more values than <see cref="MemoryLimits.MaxElements"/>.</exception>
     public UniversalHopfieldMemory(ReadOnlySpan<float> keys, int count, ReadOnlySpan<float> values = default, UniversalHopfieldOptions? options = null)
         : this(keys, count, values, options, SimdCapabilities.Best)
     {
@@ -42,6 +42,8 @@ public sealed unsafe class UniversalHopfieldMemory
         }
 
         int keyDim = keys.Length / count;
+        var limits = MemoryLimits.Default;
+        limits.CheckElements(count, keyDim, nameof(keys));
         MemoryValidation.CheckFinite(keys, keyDim, nameof(keys), "key");
         bool auto = values.IsEmpty;
         int valueDim = keyDim;
@@ -53,6 +55,7 @@ public sealed unsafe class UniversalHopfieldMemory
             }
 
             valueDim = values.Length / count;
+            limits.CheckElements(count, valueDim, nameof(values));
             MemoryValidation.CheckFinite(values, valueDim, nameof(values), "value");
         }
 
@@ -212,6 +215,8 @@ public sealed unsafe class UniversalHopfieldMemory
         {
             throw new ArgumentOutOfRangeException(nameof(count), count, "The query count cannot be negative.");
         }
+
+        MemoryLimits.Default.CheckBatch(count, nameof(count));
 
         if (queries.Length != (long)count * KeyDimension)
         {
