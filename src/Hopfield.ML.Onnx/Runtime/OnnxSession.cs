@@ -128,7 +128,9 @@ public sealed unsafe class OnnxSession : IDisposable
     /// <param name="options">Session options, or <see langword="null"/> for the defaults.</param>
     /// <returns>The session.</returns>
     /// <exception cref="ArgumentException">The bytes are empty.</exception>
-    /// <exception cref="OnnxRuntimeException">ONNX Runtime rejected the model (for example <see cref="OnnxErrorCode.InvalidProtobuf"/>).</exception>
+    /// <exception cref="OnnxRuntimeException">ONNX Runtime rejected the model (for example <see cref="OnnxErrorCode.InvalidProtobuf"/>),
+    /// or the binding refused it first (<see cref="OnnxErrorCode.InvalidGraph"/>) because an attribute that ONNX Runtime
+    /// divides by — a stride, dilation, kernel size, group or block size — is zero or negative.</exception>
     /// <exception cref="DllNotFoundException">The ONNX Runtime library was not found; the message says where it looked.</exception>
     public static OnnxSession FromBytes(ReadOnlySpan<byte> model, OnnxSessionOptions? options = null)
     {
@@ -137,6 +139,7 @@ public sealed unsafe class OnnxSession : IDisposable
             throw new ArgumentException("The model bytes are empty.", nameof(model));
         }
 
+        OnnxModelScreen.Check(model); // attribute values that would crash the native library (a zero Conv stride, …)
         return new OnnxSession(model, options ?? new OnnxSessionOptions());
     }
 
