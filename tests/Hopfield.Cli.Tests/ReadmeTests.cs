@@ -66,6 +66,25 @@ public sealed partial class ReadmeTests
         }
     }
 
+    [Fact]
+    public void EveryRelativeLinkAndImageExists()
+    {
+        string readme = Read("README.md");
+        var targets = Link().Matches(readme).Select(m => m.Groups["target"].Value)
+            .Concat(ImageSource().Matches(readme).Select(m => m.Groups["target"].Value))
+            .Where(t => !t.Contains("://", StringComparison.Ordinal) && !t.StartsWith('#'))
+            .Select(t => t.Split('#')[0])
+            .Distinct()
+            .ToList();
+
+        Assert.True(targets.Count >= 10, $"only {targets.Count} relative links found in README.md");
+        foreach (string target in targets)
+        {
+            string path = Path.Combine(RepositoryRoot(), target);
+            Assert.True(File.Exists(path) || Directory.Exists(path), $"README.md links to '{target}', which does not exist.");
+        }
+    }
+
     private static List<string> Blocks(string markdown, string language, bool includeSkipped = false)
     {
         var blocks = new List<string>();
@@ -104,13 +123,15 @@ public sealed partial class ReadmeTests
         return blocks;
     }
 
-    private static string Read(string relativePath)
+    private static string Read(string relativePath) => File.ReadAllText(Path.Combine(RepositoryRoot(), relativePath));
+
+    private static string RepositoryRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {
             if (File.Exists(Path.Combine(dir.FullName, "Hopfield.ML.sln")))
             {
-                return File.ReadAllText(Path.Combine(dir.FullName, relativePath));
+                return dir.FullName;
             }
         }
 
@@ -119,4 +140,10 @@ public sealed partial class ReadmeTests
 
     [GeneratedRegex(@"^[ \t]*// README: \w+\n(?<body>.*?)^[ \t]*// END$", RegexOptions.Multiline | RegexOptions.Singleline)]
     private static partial Regex SampleBlock();
+
+    [GeneratedRegex(@"\]\((?<target>[^)\s]+)\)")]
+    private static partial Regex Link();
+
+    [GeneratedRegex(@"<img src=""(?<target>[^""]+)""")]
+    private static partial Regex ImageSource();
 }
