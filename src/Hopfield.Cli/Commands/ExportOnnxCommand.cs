@@ -31,7 +31,7 @@ internal static class ExportOnnxCommand
         var degree = new Option<int>("--degree") { Description = "Degree n of polynomial separation.", DefaultValueFactory = _ => UniversalHopfieldOptions.Defaults.Degree };
         var output = CommonOptions.Out("The ONNX file to write (folders are created).", required: true);
         var encoder = new Option<string?>("--encoder") { Description = "Semantic export: an ONNX image encoder φ; the model then takes images, embeds them with φ and retrieves among the stored images by similarity of embeddings." };
-        var pipeline = new Option<string?>("--pipeline") { Description = "Export the first fitted stage of a saved model file (.hopfield) that has an ONNX form (SemanticRetrieve, HopfieldDenoise, HopfieldClassifier) instead of building a memory." };
+        var pipeline = new Option<string?>("--pipeline") { Description = "Export the first fitted stage of a saved model file (.hopfield) that has an ONNX form (SemanticRetrieve, HopfieldDenoise, HopfieldClassifier, HopfieldPool) instead of building a memory." };
         var json = CommonOptions.Json();
         var command = new Command(
             "export-onnx",
@@ -113,7 +113,7 @@ internal static class ExportOnnxCommand
         return command;
     }
 
-    /// <summary>Exports the first stage of a saved model that has an ONNX form: SemanticRetrieve, HopfieldDenoise or a Hopfield classifier.</summary>
+    /// <summary>Exports the first stage of a saved model that has an ONNX form: SemanticRetrieve, HopfieldDenoise, a Hopfield classifier or HopfieldPool.</summary>
     private static (byte[] Model, int Patterns, UniversalHopfieldOptions Options, string Name) ExportStage(string modelFile)
     {
         _ = typeof(SemanticRetrieveTransformer); // loads the assembly that defines the ONNX stages
@@ -129,13 +129,15 @@ internal static class ExportOnnxCommand
                     return (OnnxExport.HopfieldDenoise(denoise), denoise.PatternCount, denoise.MemoryOptions, "HopfieldDenoise");
                 case HopfieldClassifierTransformer classifier:
                     return (OnnxExport.HopfieldClassifier(classifier), classifier.KeyCount, classifier.MemoryOptions, "HopfieldClassifier");
+                case HopfieldPoolTransformer pool:
+                    return (OnnxExport.HopfieldPool(pool), pool.PrototypeLabels.Count, new UniversalHopfieldOptions { Similarity = pool.Similarity, Beta = pool.Beta }, "HopfieldPool");
                 default:
                     break;
             }
         }
 
         throw new ArgumentException(
-            $"'{modelFile}' has no stage that exports to ONNX (SemanticRetrieve, HopfieldDenoise, HopfieldClassifier); its stages are {string.Join(", ", stages.Select(t => t.GetType().Name))}.");
+            $"'{modelFile}' has no stage that exports to ONNX (SemanticRetrieve, HopfieldDenoise, HopfieldClassifier, HopfieldPool); its stages are {string.Join(", ", stages.Select(t => t.GetType().Name))}.");
     }
 
     private static IEnumerable<ITransformer> Flatten(ITransformer t) =>

@@ -203,6 +203,9 @@ public sealed class HopfieldPoolTransformer : VectorTransformerBase, ILoadableSt
     /// <summary>The label of each stored prototype.</summary>
     public IReadOnlyList<string> PrototypeLabels => _prototypeLabels;
 
+    /// <summary>With <see cref="PoolingQuery.Seeds"/>: the fitted query seeds, row-major <c>QueryCount × InstanceDimension</c>; otherwise empty.</summary>
+    public ReadOnlySpan<float> QuerySeeds => _seeds;
+
     /// <inheritdoc cref="ILoadableStage{TSelf}.Load"/>
     public static HopfieldPoolTransformer Load(ModelLoadContext context) => new(context);
 
