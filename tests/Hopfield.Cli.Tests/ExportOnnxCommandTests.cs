@@ -131,6 +131,37 @@ public sealed class ExportOnnxCommandTests : IDisposable
     }
 
     [Fact]
+    public void PipelineOptionExportsASavedPoolingStage()
+    {
+        var ctx = new Hopfield.ML.HopfieldContext(seed: 1);
+        const int slots = 3, dim = 4;
+        var rng = new Random(3);
+        float[] bags = new float[12 * slots * dim];
+        for (int i = 0; i < bags.Length; i++)
+        {
+            bags[i] = (i / dim) % slots == 2 ? 0f : (float)rng.NextDouble(); // the last slot of every bag is padding
+        }
+
+        var data = ctx.Data.FromArrays("Bag", bags, slots * dim, "Label", Enumerable.Range(0, 12).Select(i => i % 2).ToArray(), 2);
+        var stage = ctx.Transforms.HopfieldPool("Pooled", "Bag", dim).Fit(data);
+        string modelFile = Path.Combine(_dir, "pool.hopfield");
+        ctx.Model.Save(stage, data.Schema, modelFile);
+
+        string outPath = Path.Combine(_dir, "pool.onnx");
+        var (code, output, error) = CliRunner.Run("export-onnx", "--pipeline", modelFile, "--out", outPath);
+        Assert.True(code == 0, error);
+        Assert.Contains("HopfieldPool stage", output, StringComparison.Ordinal);
+        float[] expected = stage.Transform(data).GetColumn("Pooled").GetFloats().ToArray();
+        using var session = OnnxSession.FromFile(outPath);
+        float[] actual = session.Run(new Dictionary<string, OnnxTensor> { ["bag"] = new(bags, 12, slots * dim) })["pooled"].ToArray();
+        Assert.Equal(expected.Length, actual.Length);
+        for (int i = 0; i < expected.Length; i++)
+        {
+            Assert.True(Math.Abs(expected[i] - actual[i]) <= 1e-4f, $"value {i}: stage {expected[i]}, ONNX {actual[i]}");
+        }
+    }
+
+    [Fact]
     public void TableOutputAndBadInput()
     {
         string outPath = Path.Combine(_dir, "m.onnx");
