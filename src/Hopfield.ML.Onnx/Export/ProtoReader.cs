@@ -63,22 +63,34 @@ internal static class ProtoReader
 
     private static ulong ReadVarint(ReadOnlySpan<byte> span, ref int pos, string what)
     {
-        ulong value = 0;
-        for (int shift = 0; shift < 64; shift += 7)
+        if (TryReadVarint(span, ref pos, out ulong value))
         {
-            if (pos >= span.Length)
-            {
-                throw new InvalidDataException($"{what}: truncated protobuf varint.");
-            }
+            return value;
+        }
 
+        throw new InvalidDataException(pos >= span.Length
+            ? $"{what}: truncated protobuf varint."
+            : $"{what}: malformed protobuf varint.");
+    }
+
+    /// <summary>Decodes a varint at <paramref name="pos"/>; false when it is truncated or longer than 64 bits.</summary>
+    /// <param name="span">The message.</param>
+    /// <param name="pos">Where the varint starts; advanced past what was read.</param>
+    /// <param name="value">The value.</param>
+    /// <returns>Whether a whole varint was read.</returns>
+    public static bool TryReadVarint(ReadOnlySpan<byte> span, ref int pos, out ulong value)
+    {
+        value = 0;
+        for (int shift = 0; shift < 64 && pos < span.Length; shift += 7)
+        {
             byte b = span[pos++];
             value |= (ulong)(b & 0x7F) << shift;
             if ((b & 0x80) == 0)
             {
-                return value;
+                return true;
             }
         }
 
-        throw new InvalidDataException($"{what}: malformed protobuf varint.");
+        return false;
     }
 }

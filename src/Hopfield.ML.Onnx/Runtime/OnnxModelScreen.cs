@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Hopfield.ML.Onnx.Export;
 
 namespace Hopfield.ML.Onnx.Runtime;
 
@@ -8,7 +9,9 @@ namespace Hopfield.ML.Onnx.Runtime;
 /// and kill the process (fuzzing found a <c>Conv</c> with a stride of 0 doing exactly that in ONNX Runtime 1.22): strides,
 /// dilations, kernel shapes, groups, block sizes and LRN sizes must be ≥ 1, as the ONNX specification requires. The walk
 /// covers the main graph, nested graphs (If/Loop/Scan bodies) and model-local functions. Anything it cannot parse is left
-/// to ONNX Runtime, which reports malformed protobuf itself.
+/// to ONNX Runtime, which reports malformed protobuf itself; that is why it walks the span by offsets with
+/// <see cref="ProtoReader.TryReadVarint"/> instead of <see cref="ProtoReader.Fields"/>, which throws on malformed input and
+/// needs the bytes as memory.
 /// </summary>
 internal static class OnnxModelScreen
 {
@@ -113,7 +116,7 @@ internal static class OnnxModelScreen
             {
                 var packed = attribute[f.Bytes];
                 int pos = 0;
-                while (pos < packed.Length && TryVarint(packed, ref pos, out ulong v))
+                while (pos < packed.Length && ProtoReader.TryReadVarint(packed, ref pos, out ulong v))
                 {
                     RequirePositive((long)v, op, node, name);
                 }
@@ -141,12 +144,12 @@ internal static class OnnxModelScreen
     {
         var fields = new List<ProtoSpanField>();
         int pos = 0;
-        while (pos < message.Length && TryVarint(message, ref pos, out ulong tag))
+        while (pos < message.Length && ProtoReader.TryReadVarint(message, ref pos, out ulong tag))
         {
             int number = (int)(tag >> 3), wire = (int)(tag & 7);
             switch (wire)
             {
-                case 0 when TryVarint(message, ref pos, out ulong v):
+                case 0 when ProtoReader.TryReadVarint(message, ref pos, out ulong v):
                     fields.Add(new ProtoSpanField(number, wire, v, default));
                     break;
                 case 1 when message.Length - pos >= 8:
@@ -155,7 +158,7 @@ internal static class OnnxModelScreen
                 case 5 when message.Length - pos >= 4:
                     pos += 4;
                     break;
-                case 2 when TryVarint(message, ref pos, out ulong len) && len <= (ulong)(message.Length - pos):
+                case 2 when ProtoReader.TryReadVarint(message, ref pos, out ulong len) && len <= (ulong)(message.Length - pos):
                     fields.Add(new ProtoSpanField(number, wire, 0, new Range(pos, pos + (int)len))); // offsets: nothing is copied
                     pos += (int)len;
                     break;
@@ -165,22 +168,6 @@ internal static class OnnxModelScreen
         }
 
         return fields;
-    }
-
-    private static bool TryVarint(ReadOnlySpan<byte> span, ref int pos, out ulong value)
-    {
-        value = 0;
-        for (int shift = 0; shift < 64 && pos < span.Length; shift += 7)
-        {
-            byte b = span[pos++];
-            value |= (ulong)(b & 0x7F) << shift;
-            if ((b & 0x80) == 0)
-            {
-                return true;
-            }
-        }
-
-        return false;
     }
 
     /// <summary>One protobuf field: number, wire type, varint value, and the offsets of a length-delimited payload.</summary>
