@@ -15,12 +15,14 @@ internal static unsafe class RawKernelTimer
         float[] a = Fill(random, m * k), b = Fill(random, n * k), c = new float[m * n];
         float[] packed = Gemm.Pack(b, n, k);
         int panels = Gemm.PanelCount(n);
-        float[] w = Fill(random, m * n), v = Fill(random, n * k), acc = new float[m * k];
-        fixed (float* pa = a, pp = packed, pc = c, pw = w, pv = v, pacc = acc)
+        float[] w = Fill(random, m * n), v = Fill(random, n * k), acc = new float[m * k], sliced = new float[n * k];
+        Gemm.SliceTiles(v, n, k, n, sliced);
+        fixed (float* pa = a, pp = packed, pc = c, pw = w, pv = v, pacc = acc, ps = sliced)
         {
-            float* qa = pa, qp = pp, qc = pc, qw = pw, qv = pv, qacc = pacc;
+            float* qa = pa, qp = pp, qc = pc, qw = pw, qv = pv, qacc = pacc, qs = ps;
             Time($"scores   {m}x{n}x{k}", 2.0 * m * n * k, () => Gemm.ScoresPacked(level, qa, k, m, qp, panels, k, qc, n));
             Time($"project  {m}x{k}x{n}", 2.0 * m * n * k, () => Gemm.MultiplyAdd(level, qw, n, m, n, qv, k, k, qacc, k));
+            Time($"sliced   {m}x{k}x{n}", 2.0 * m * n * k, () => Gemm.MultiplyAddSliced(level, qw, n, m, n, qs, k, qacc, k));
             Time($"l2       {m}x{n}x{k}", 2.0 * m * n * k, () => PackedDistance.SquaredEuclidean(level, qa, k, m, qp, panels, k, qc, n));
             Time($"l1       {m}x{n}x{k}", 2.0 * m * n * k, () => PackedDistance.Manhattan(level, qa, k, m, qp, panels, k, qc, n));
         }

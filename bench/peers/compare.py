@@ -57,6 +57,18 @@ def run_json(cmd, env, timeout, cwd=ROOT):
                 objs.append(json.loads(line))
             except json.JSONDecodeError:
                 pass
+    if not objs:
+        # Hopfield.ML's --json prints one indented object, not a JSON line.
+        dec, text, i = json.JSONDecoder(), r.stdout, r.stdout.find("{")
+        while i >= 0:
+            try:
+                obj, end = dec.raw_decode(text, i)
+            except json.JSONDecodeError:
+                i = text.find("{", i + 1)
+                continue
+            if isinstance(obj, dict):
+                objs.append(obj)
+            i = text.find("{", end)
     if r.returncode != 0:
         tail = (r.stderr.strip() or r.stdout.strip()).splitlines()[-3:]
         return objs, f"exit {r.returncode}: " + " | ".join(tail)

@@ -144,6 +144,74 @@ internal static unsafe class Gemm
         }
     }
 
+    // ---------------------------------------------------------------- value tiles sliced by columns
+
+    /// <summary>Columns per slice of a sliced value tile (see <see cref="SliceTiles"/>).</summary>
+    public const int ValueSlice = 32;
+
+    /// <summary>
+    /// Lays out a row-major matrix (rows × cols) tile by tile, <paramref name="tileRows"/> rows per tile (the last
+    /// tile may be shorter): inside a tile of kc rows, slice s — columns 32s .. 32s + w − 1 with
+    /// w = min(32, cols − 32s) — is stored as kc × w contiguous floats. Tile T starts where its first row starts in
+    /// the row-major form, so the length is unchanged. The value projection reads one slice at a time: contiguous,
+    /// where row-major slices would be read with a stride of cols floats (at cols = 512 every row of a slice falls
+    /// into the same few L1 sets).
+    /// </summary>
+    public static void SliceTiles(ReadOnlySpan<float> b, int rows, int cols, int tileRows, Span<float> destination)
+    {
+        long length = (long)rows * cols;
+        if (b.Length < length || destination.Length < length)
+        {
+            throw new ArgumentException($"Both spans need {length} elements; the source has {b.Length} and the destination {destination.Length}.", nameof(destination));
+        }
+
+        for (int t0 = 0; t0 < rows; t0 += tileRows)
+        {
+            int kc = Math.Min(tileRows, rows - t0);
+            Span<float> tile = destination.Slice(t0 * cols, kc * cols);
+            for (int t = 0; t < kc; t++)
+            {
+                ReadOnlySpan<float> row = b.Slice((t0 + t) * cols, cols);
+                for (int j = 0; j < cols; j += ValueSlice)
+                {
+                    int w = Math.Min(ValueSlice, cols - j);
+                    row.Slice(j, w).CopyTo(tile.Slice((j * kc) + (t * w), w));
+                }
+            }
+        }
+    }
+
+    /// <summary>Offset of element (row <paramref name="t"/>, column <paramref name="col"/>) inside a sliced tile of <paramref name="kc"/> rows and <paramref name="cols"/> columns.</summary>
+    public static nint SlicedOffset(int t, int col, int kc, int cols)
+    {
+        int j = col - (col % ValueSlice);
+        int w = Math.Min(ValueSlice, cols - j);
+        return ((nint)j * kc) + ((nint)t * w) + (col - j);
+    }
+
+    /// <summary>
+    /// C (m × n) += A (m × p) · B where B is one sliced tile of p rows and n columns (<see cref="SliceTiles"/>).
+    /// Each slice goes through <see cref="MultiplyAdd"/>, so every output is the same FMA chain as with row-major B.
+    /// </summary>
+    public static void MultiplyAddSliced(SimdLevel level, float* a, int lda, int m, int p, float* bTile, int n, float* c, int ldc)
+    {
+        for (int j = 0; j < n; j += ValueSlice)
+        {
+            int w = Math.Min(ValueSlice, n - j);
+            MultiplyAdd(level, a, lda, m, p, bTile + ((nint)j * p), w, w, c + j, ldc);
+        }
+    }
+
+    /// <summary>y (n) += alpha · row <paramref name="t"/> of a sliced tile of <paramref name="kc"/> rows and n columns.</summary>
+    public static void AxpySliced(SimdLevel level, float alpha, float* bTile, int t, int kc, int n, float* y)
+    {
+        for (int j = 0; j < n; j += ValueSlice)
+        {
+            int w = Math.Min(ValueSlice, n - j);
+            RowKernels.Axpy(level, alpha, bTile + ((nint)j * kc) + ((nint)t * w), y + j, w);
+        }
+    }
+
     // ---------------------------------------------------------------- scores: A·Bᵀ with packed B
 
     /// <summary>Inner-dimension chunk of the 512-bit score kernel: a pair of panel chunks (2 × 16 × 256 floats = 32 KiB) stays in L1.</summary>

@@ -80,6 +80,96 @@ public class GemmTests
         Assert.Equal(0f, packed[33]);           // padding
     }
 
+    [Theory]
+    [InlineData(1, 1, 128)]
+    [InlineData(5, 17, 4)]
+    [InlineData(131, 33, 128)]
+    [InlineData(130, 65, 16)]
+    [InlineData(257, 784, 128)]
+    [InlineData(40, 512, 128)]
+    public void SlicedTilesHoldEveryElementWhereSlicedOffsetSays(int rows, int cols, int tile)
+    {
+        float[] b = TestData.Gaussian(rows + cols, rows * cols);
+        var sliced = new float[b.Length];
+        Gemm.SliceTiles(b, rows, cols, tile, sliced);
+        for (int r = 0; r < rows; r++)
+        {
+            int t0 = r - (r % tile), kc = Math.Min(tile, rows - t0);
+            for (int c = 0; c < cols; c++)
+            {
+                Assert.Equal(b[(r * cols) + c], sliced[(t0 * cols) + Gemm.SlicedOffset(r - t0, c, kc, cols)]);
+            }
+        }
+
+        Assert.Equal(b.OrderBy(v => v), sliced.OrderBy(v => v)); // a permutation: nothing lost, nothing repeated
+    }
+
+    [Theory]
+    [InlineData(1, 1, 1)]
+    [InlineData(7, 3, 17)]
+    [InlineData(13, 128, 33)]
+    [InlineData(126, 128, 784)]
+    [InlineData(65, 63, 65)]
+    [InlineData(6, 16, 512)]
+    public void SlicedProjectionIsBitIdenticalToRowMajorAtEveryLevel(int m, int p, int n)
+    {
+        float[] a = TestData.Gaussian(m + p, m * p), b = TestData.Gaussian(p + n, p * n), c0 = TestData.Gaussian(m + n, m * n);
+        var sliced = new float[b.Length];
+        Gemm.SliceTiles(b, p, n, p, sliced);
+        var expected = new float[m * n];
+        ReferenceKernels.Multiply(a, m, p, b, n, expected);
+        for (int i = 0; i < expected.Length; i++)
+        {
+            expected[i] += c0[i];
+        }
+
+        foreach (SimdLevel level in SimdCapabilities.Supported)
+        {
+            float[] rowMajor = (float[])c0.Clone(), bySlice = (float[])c0.Clone();
+            unsafe
+            {
+                fixed (float* pa = a, pb = b, ps = sliced, pr = rowMajor, pq = bySlice)
+                {
+                    Gemm.MultiplyAdd(level, pa, p, m, p, pb, n, n, pr, n);
+                    Gemm.MultiplyAddSliced(level, pa, p, m, p, ps, n, pq, n);
+                }
+            }
+
+            TestData.AssertClose(expected, bySlice, 2e-5f * MathF.Sqrt(p), $"{level} {m}x{p}x{n}");
+            Assert.Equal(rowMajor, bySlice);
+        }
+    }
+
+    [Theory]
+    [InlineData(1, 1)]
+    [InlineData(9, 47)]
+    [InlineData(128, 784)]
+    public void SlicedAxpyAddsOneRow(int kc, int n)
+    {
+        float[] b = TestData.Gaussian(kc * 3 + n, kc * n);
+        var sliced = new float[b.Length];
+        Gemm.SliceTiles(b, kc, n, kc, sliced);
+        int t = kc / 2;
+        foreach (SimdLevel level in SimdCapabilities.Supported)
+        {
+            float[] y = TestData.Gaussian(n, n), expected = (float[])y.Clone();
+            for (int i = 0; i < n; i++)
+            {
+                expected[i] = MathF.FusedMultiplyAdd(0.75f, b[(t * n) + i], expected[i]);
+            }
+
+            unsafe
+            {
+                fixed (float* ps = sliced, py = y)
+                {
+                    Gemm.AxpySliced(level, 0.75f, ps, t, kc, n, py);
+                }
+            }
+
+            Assert.Equal(expected, y);
+        }
+    }
+
     [Fact]
     public void TooShortBuffersThrow()
     {

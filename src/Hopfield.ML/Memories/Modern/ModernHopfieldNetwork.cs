@@ -57,7 +57,7 @@ public sealed unsafe class ModernHopfieldNetwork
         double maxNormSq = 0;
         for (int i = 0; i < count; i++)
         {
-            ReadOnlySpan<float> x = _engine.Key(i);
+            ReadOnlySpan<float> x = patterns.Slice(i * _memory.KeyDimension, _memory.KeyDimension);
             double s = 0;
             foreach (float v in x)
             {

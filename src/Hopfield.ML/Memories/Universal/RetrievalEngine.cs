@@ -11,9 +11,9 @@ namespace Hopfield.ML.Memories.Universal;
 /// retrieve(q) = V · separation(similarity(K, q)).
 /// <para>
 /// The default (fused) path walks the stored keys in tiles of <see cref="KeyTile"/>: a score tile for a block
-/// of <see cref="QueryBlock"/> queries is computed with the packed GEMM micro-kernel, turned into weights with an
+/// of up to <see cref="MaxQueryBlock"/> queries (<see cref="BlockRows"/>) is computed with the packed GEMM micro-kernel, turned into weights with an
 /// online softmax (running max, running sum, accumulator rescaled when the max grows) and immediately projected
-/// onto the matching value rows. Peak working memory is QueryBlock × (KeyTile + valueDim) floats per worker (plus
+/// onto the matching value rows. Peak working memory is block × (KeyTile + valueDim) floats per worker (plus
 /// KeyTile × (keyDim + valueDim) decoded floats with bfloat16 storage), independent of the number of stored patterns;
 /// worker buffers are pooled, so a batch allocates nothing once the engine is warm. Max and top-k keep a k-entry heap
 /// per query instead. With a sparse tolerance, tiles whose weights are nearly all negligible are projected row by row.
@@ -25,8 +25,14 @@ namespace Hopfield.ML.Memories.Universal;
 /// </summary>
 internal sealed unsafe class RetrievalEngine
 {
-    /// <summary>Queries per block (fixed, so results do not depend on the thread count).</summary>
-    public const int QueryBlock = 126;
+    /// <summary>Fewest queries a block is allowed to hold when the batch is large (the size used before blocks grew).</summary>
+    public const int MinQueryBlock = 126;
+
+    /// <summary>Most queries per block.</summary>
+    public const int MaxQueryBlock = 504;
+
+    /// <summary>Per-worker scratch budget that bounds the block size for wide rows (bytes).</summary>
+    private const long ScratchBudget = 4L << 20;
 
     /// <summary>Keys per tile (a multiple of <see cref="Gemm.PanelWidth"/>).</summary>
     public const int KeyTile = 128;
@@ -59,12 +65,14 @@ internal sealed unsafe class RetrievalEngine
         Level = level;
 
         Storage = options.Storage;
-        bool sameValues = values.Overlaps(keys) && values.Length == keys.Length;
 
         // Every similarity runs on keys packed into 16-key panels (dot and cosine through the GEMM micro-kernel,
-        // L1 and L2 through the distance micro-kernels of the same shape).
+        // L1 and L2 through the distance micro-kernels of the same shape). Values are stored tile by tile in
+        // 32-column slices, the layout the projection reads (Gemm.SliceTiles). The packed keys are exact copies except
+        // for cosine, whose panels hold normalised keys; only then is a row-major copy of the keys kept for Key(i).
         float[] source = keys.ToArray();
-        if (Similarity == SimilarityFunction.Cosine)
+        bool keepRows = Similarity == SimilarityFunction.Cosine;
+        if (keepRows)
         {
             for (int r = 0; r < count; r++)
             {
@@ -75,8 +83,10 @@ internal sealed unsafe class RetrievalEngine
         int packedLength = Gemm.PackedLength(count, keyDim);
         if (Storage == MemoryStorage.BFloat16)
         {
-            _keysH = Encode(keys);
-            _valuesH = sameValues ? _keysH : Encode(values);
+            _keysH = keepRows ? Encode(keys) : null;
+            var sliced = new float[values.Length];
+            Gemm.SliceTiles(values, count, valueDim, KeyTile, sliced);
+            _valuesH = Encode(sliced);
             var packed = new float[packedLength];
             Gemm.Pack(source, count, keyDim, packed);
             _packedH = Encode(packed);
@@ -85,20 +95,16 @@ internal sealed unsafe class RetrievalEngine
             return;
         }
 
-        _keys = GC.AllocateUninitializedArray<float>(keys.Length, pinned: true);
-        keys.CopyTo(_keys);
-        if (sameValues)
+        if (keepRows)
         {
-            _values = _keys;
-        }
-        else
-        {
-            _values = GC.AllocateUninitializedArray<float>(values.Length, pinned: true);
-            values.CopyTo(_values);
+            _keys = GC.AllocateUninitializedArray<float>(keys.Length, pinned: true);
+            keys.CopyTo(_keys);
         }
 
+        _values = GC.AllocateUninitializedArray<float>(Math.Max(1, values.Length), pinned: true);
+        Gemm.SliceTiles(values, count, valueDim, KeyTile, _values);
         _pValues = (float*)Unsafe.AsPointer(ref _values[0]);
-        _packed = GC.AllocateUninitializedArray<float>(packedLength, pinned: true);
+        _packed = GC.AllocateUninitializedArray<float>(Math.Max(1, packedLength), pinned: true);
         Gemm.Pack(source, count, keyDim, _packed);
         _pPacked = (float*)Unsafe.AsPointer(ref _packed[0]);
     }
@@ -155,28 +161,73 @@ internal sealed unsafe class RetrievalEngine
     /// <summary>Precision of the stored keys and values.</summary>
     public MemoryStorage Storage { get; }
 
-    /// <summary>Key row <paramref name="i"/> as stored (not normalised; bfloat16 storage decodes into a new array).</summary>
-    public ReadOnlySpan<float> Key(int i) => _keys is not null ? _keys.AsSpan(i * KeyDimension, KeyDimension) : Decode(_keysH!, i * KeyDimension, KeyDimension);
+    /// <summary>Key row <paramref name="i"/> as stored (not normalised), as a new array.</summary>
+    public float[] Key(int i)
+    {
+        var x = new float[KeyDimension];
+        if (_keys is not null || _keysH is not null)
+        {
+            for (int d = 0; d < x.Length; d++)
+            {
+                int at = (i * KeyDimension) + d;
+                x[d] = _keys is not null ? _keys[at] : BFloat16.ToSingle(_keysH![at]);
+            }
 
-    /// <summary>Value row <paramref name="i"/> (bfloat16 storage decodes into a new array).</summary>
-    public ReadOnlySpan<float> Value(int i) => _values is not null ? _values.AsSpan(i * ValueDimension, ValueDimension) : Decode(_valuesH!, i * ValueDimension, ValueDimension);
+            return x;
+        }
+
+        // Panel layout: key i, column d at panel (i / 16), offset d·16 + i % 16.
+        long panel = (long)(i / Gemm.PanelWidth) * KeyDimension * Gemm.PanelWidth;
+        int lane = i % Gemm.PanelWidth;
+        for (int d = 0; d < x.Length; d++)
+        {
+            long at = panel + ((long)d * Gemm.PanelWidth) + lane;
+            x[d] = _packed is not null ? _packed[at] : BFloat16.ToSingle(_packedH![at]);
+        }
+
+        return x;
+    }
+
+    /// <summary>Value row <paramref name="i"/>, as a new array.</summary>
+    public float[] Value(int i)
+    {
+        var x = new float[ValueDimension];
+        CopyValue(i, x);
+        return x;
+    }
+
+    /// <summary>Copies value row <paramref name="i"/> into <paramref name="destination"/> (ValueDimension long).</summary>
+    public void CopyValue(int i, Span<float> destination)
+    {
+        int keyStart = i - (i % KeyTile);
+        int kc = Math.Min(KeyTile, Count - keyStart);
+        long tile = (long)keyStart * ValueDimension;
+        for (int d = 0; d < ValueDimension; d++)
+        {
+            long at = tile + Gemm.SlicedOffset(i - keyStart, d, kc, ValueDimension);
+            destination[d] = _values is not null ? _values[at] : BFloat16.ToSingle(_valuesH![at]);
+        }
+    }
+
+    /// <summary>destination += weight · value row <paramref name="i"/> (one FMA per element).</summary>
+    public void AddValue(int i, float weight, Span<float> destination)
+    {
+        int keyStart = i - (i % KeyTile);
+        int kc = Math.Min(KeyTile, Count - keyStart);
+        long tile = (long)keyStart * ValueDimension;
+        for (int d = 0; d < ValueDimension; d++)
+        {
+            long at = tile + Gemm.SlicedOffset(i - keyStart, d, kc, ValueDimension);
+            float v = _values is not null ? _values[at] : BFloat16.ToSingle(_valuesH![at]);
+            destination[d] = MathF.FusedMultiplyAdd(weight, v, destination[d]);
+        }
+    }
 
     private static ushort[] Encode(ReadOnlySpan<float> source)
     {
         var h = GC.AllocateUninitializedArray<ushort>(Math.Max(1, source.Length), pinned: true);
         BFloat16.FromSingle(source, h);
         return h;
-    }
-
-    private static float[] Decode(ushort[] source, int start, int length)
-    {
-        var x = new float[length];
-        for (int i = 0; i < length; i++)
-        {
-            x[i] = BFloat16.ToSingle(source[start + i]);
-        }
-
-        return x;
     }
 
     /// <summary>Packed key panels of the tile starting at <paramref name="keyStart"/> (decoded into scratch for bfloat16).</summary>
@@ -195,7 +246,7 @@ internal sealed unsafe class RetrievalEngine
         }
     }
 
-    /// <summary>Value rows keyStart .. keyStart + kc (decoded into scratch for bfloat16).</summary>
+    /// <summary>The sliced value tile of rows keyStart .. keyStart + kc (decoded into scratch for bfloat16).</summary>
     private float* TileValues(int keyStart, int kc, Scratch s)
     {
         nint offset = (nint)keyStart * ValueDimension;
@@ -219,17 +270,45 @@ internal sealed unsafe class RetrievalEngine
     public void Run(Mode mode, float* queries, int n, float* outputs, float* attention, float* lse, int* nearest, int threads)
     {
         nint q = (nint)queries, o = (nint)outputs, a = (nint)attention, l = (nint)lse, ix = (nint)nearest;
+        int rows = BlockRows(n, QueryParallel.ResolveThreads(threads));
         QueryParallel.For(
             n,
-            QueryBlock,
+            rows,
             threads,
-            RentScratch,
+            () => RentScratch(rows),
             (start, len, scratch) => Block(mode, (float*)q, start, len, (float*)o, (float*)a, (float*)l, (int*)ix, scratch),
             ReturnScratch);
     }
 
-    /// <summary>A pooled worker scratch (tile-sized, independent of the pattern count), or a new one.</summary>
-    private Scratch RentScratch() => _scratchPool.TryTake(out var s) ? s : new Scratch(this, QueryBlock);
+    /// <summary>
+    /// Queries per block for a batch of <paramref name="n"/> on <paramref name="workers"/> threads. Every stored key and
+    /// value is streamed once per block, so blocks are as large as the batch allows — up to
+    /// <see cref="MaxQueryBlock"/> rows, fewer for wide rows (a 4 MiB scratch budget, never below
+    /// <see cref="MinQueryBlock"/>) — but small enough that every worker gets a block. A multiple of the 6-row register
+    /// block. Results do not depend on it: each query is computed by the same FMA chains in any block.
+    /// </summary>
+    internal int BlockRows(int n, int workers)
+    {
+        long rowBytes = sizeof(float) * ((long)KeyTile + ValueDimension + (Similarity == SimilarityFunction.Cosine ? KeyDimension : 0));
+        long cap = Math.Clamp(ScratchBudget / rowBytes, MinQueryBlock, MaxQueryBlock);
+        long share = ((long)n + workers - 1) / Math.Max(1, workers);
+        long rows = Math.Min(cap, share);
+        return (int)Math.Max(6, (rows + 5) / 6 * 6);
+    }
+
+    /// <summary>A pooled worker scratch with room for <paramref name="rows"/> queries, or a new one.</summary>
+    private Scratch RentScratch(int rows)
+    {
+        while (_scratchPool.TryTake(out var s))
+        {
+            if (s.Rows >= rows)
+            {
+                return s;
+            }
+        }
+
+        return new Scratch(this, rows);
+    }
 
     private void ReturnScratch(Scratch s)
     {
@@ -399,7 +478,7 @@ internal sealed unsafe class RetrievalEngine
                 continue;
             }
 
-            Gemm.MultiplyAdd(Level, scores, KeyTile, len, kc, tileValues, vd, vd, acc, vd);
+            Gemm.MultiplyAddSliced(Level, scores, KeyTile, len, kc, tileValues, vd, acc, vd);
         }
 
         for (int r = 0; r < len; r++)
@@ -473,7 +552,7 @@ internal sealed unsafe class RetrievalEngine
                 {
                     int b = BitOperations.TrailingZeroCount(mask);
                     mask &= mask - 1;
-                    RowKernels.Axpy(Level, row[j + b], tileValues + ((nint)(j + b) * vd), accRow, vd);
+                    Gemm.AxpySliced(Level, row[j + b], tileValues, j + b, kc, vd, accRow);
                 }
             }
 
@@ -482,7 +561,7 @@ internal sealed unsafe class RetrievalEngine
                 float w = row[j];
                 if (w >= tol)
                 {
-                    RowKernels.Axpy(Level, w, tileValues + ((nint)j * vd), accRow, vd);
+                    Gemm.AxpySliced(Level, w, tileValues, j, kc, vd, accRow);
                 }
             }
         }
@@ -527,7 +606,7 @@ internal sealed unsafe class RetrievalEngine
             var outRow = new Span<float>(outBlock + ((nint)r * vd), vd);
             if (Separation == SeparationFunction.Max)
             {
-                Value(s.TopIndices[0]).CopyTo(outRow);
+                CopyValue(s.TopIndices[0], outRow);
                 if (lseBlock != null)
                 {
                     lseBlock[r] = float.NaN;
@@ -540,7 +619,7 @@ internal sealed unsafe class RetrievalEngine
             outRow.Clear();
             for (int i = 0; i < n; i++)
             {
-                TensorPrimitives.MultiplyAdd(Value(s.TopIndices[i]), s.TopWeights[i], outRow, outRow);
+                AddValue(s.TopIndices[i], s.TopWeights[i], outRow);
             }
 
             if (lseBlock != null)
@@ -650,7 +729,7 @@ internal sealed unsafe class RetrievalEngine
         for (int keyStart = 0; keyStart < Count; keyStart += KeyTile)
         {
             int kc = Math.Min(KeyTile, Count - keyStart);
-            Gemm.MultiplyAdd(Level, attBlock + keyStart, Count, len, kc, TileValues(keyStart, kc, s), ValueDimension, ValueDimension, outBlock, ValueDimension);
+            Gemm.MultiplyAddSliced(Level, attBlock + keyStart, Count, len, kc, TileValues(keyStart, kc, s), ValueDimension, outBlock, ValueDimension);
         }
     }
 
@@ -659,6 +738,7 @@ internal sealed unsafe class RetrievalEngine
     {
         public Scratch(RetrievalEngine e, int rows)
         {
+            Rows = rows;
             Scores = new float[rows * KeyTile];
             Acc = new float[rows * e.ValueDimension];
             Queries = e.Similarity == SimilarityFunction.Cosine ? new float[rows * e.KeyDimension] : [];
@@ -673,6 +753,9 @@ internal sealed unsafe class RetrievalEngine
             TopWeights = new float[k];
             Selectors = [];
         }
+
+        /// <summary>Queries this scratch has room for.</summary>
+        public int Rows { get; }
 
         public float[] Scores { get; }
 

@@ -107,7 +107,7 @@ public sealed unsafe class UniversalHopfieldMemory
     {
         ArgumentOutOfRangeException.ThrowIfNegative(index);
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(index, Count);
-        return _engine.Key(index).ToArray();
+        return _engine.Key(index);
     }
 
     /// <summary>Stored value <paramref name="index"/> (a copy).</summary>
@@ -117,7 +117,7 @@ public sealed unsafe class UniversalHopfieldMemory
     {
         ArgumentOutOfRangeException.ThrowIfNegative(index);
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(index, Count);
-        return _engine.Value(index).ToArray();
+        return _engine.Value(index);
     }
 
     /// <summary>Retrieves the output for one query (fused path; the score row is never materialised).</summary>

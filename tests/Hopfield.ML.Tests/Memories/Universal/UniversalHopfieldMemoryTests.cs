@@ -200,6 +200,39 @@ public class UniversalHopfieldMemoryTests
         }
     }
 
+    [Fact]
+    public void BatchesLargerThanTheBiggestQueryBlockEqualSingleQueries()
+    {
+        // 1,100 queries on one thread run as blocks of 504, 504 and 92; on two threads as 552 and 548 rows capped at 504.
+        const int count = 300, dim = 23, queries = 1100;
+        float[] keys = TestData.Gaussian(40, count * dim, 0.4f), q = TestData.Gaussian(41, queries * dim, 0.4f);
+        foreach (int threads in new[] { 1, 2 })
+        {
+            var memory = Build(keys, count, null, SimilarityFunction.Dot, SeparationFunction.Softmax, beta: 1.5f, threads: threads);
+            var batch = new float[queries * dim];
+            memory.RetrieveBatch(q, queries, batch);
+            foreach (int i in new[] { 0, 5, 503, 504, 1007, 1008, 1099 })
+            {
+                Assert.Equal(memory.Retrieve(q.AsSpan(i * dim, dim)), batch.AsSpan(i * dim, dim).ToArray());
+            }
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(AllSimilarities))]
+    public void GetKeyAndGetValueReturnExactlyWhatWasStored(SimilarityFunction sim)
+    {
+        // 131 pairs: a full tile of 128 and a short one; value rows of 45 = one 32-column slice and one of 13.
+        const int count = 131, keyDim = 37, valueDim = 45;
+        float[] keys = TestData.Gaussian(42, count * keyDim), values = TestData.Gaussian(43, count * valueDim);
+        var memory = Build(keys, count, values, sim, SeparationFunction.Softmax);
+        foreach (int i in new[] { 0, 15, 16, 127, 128, 130 })
+        {
+            Assert.Equal(keys.AsSpan(i * keyDim, keyDim).ToArray(), memory.GetKey(i));
+            Assert.Equal(values.AsSpan(i * valueDim, valueDim).ToArray(), memory.GetValue(i));
+        }
+    }
+
     [Theory]
     [MemberData(nameof(AllSimilarities))]
     public void EverySimdLevelMatchesScalar(SimilarityFunction sim)
