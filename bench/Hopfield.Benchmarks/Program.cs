@@ -1,10 +1,17 @@
 using BenchmarkDotNet.Running;
 using Hopfield.Benchmarks;
 
-// `--raw` times the kernels with a stopwatch and the thread's CPU time (quick, for tuning on a shared machine);
+// `--raw [m n k]` times the kernels; `--raw fused P D m [hot]` the fused loop without softmax; with a stopwatch and the thread's CPU time (quick, for tuning on a shared machine);
 // anything else goes to BenchmarkDotNet, e.g. `--filter '*Gemm*' --job short`.
 if (args.Length > 0 && args[0] == "--raw")
 {
+    if (args.Length > 1 && args[1] == "fused")
+    {
+        var inv = System.Globalization.CultureInfo.InvariantCulture;
+        Hopfield.Benchmarks.RawFusedTimer.Run(int.Parse(args[2], inv), int.Parse(args[3], inv), int.Parse(args[4], inv), args.Length > 5 && args[5] == "hot");
+        return;
+    }
+
     if (args.Length > 1 && args[1] == "softmax")
     {
         RawSoftmaxTimer.Run();

@@ -114,3 +114,47 @@ internal static class RawSoftmaxTimer
         }
     }
 }
+
+/// <summary>
+/// The fused loop without the softmax: scores, then the sliced projection, tile by tile, over one tile again and again
+/// ("hot") or over a whole memory streamed from DRAM. Separates what the memory system costs from what the kernels cost.
+/// </summary>
+internal static unsafe class RawFusedTimer
+{
+    public static void Run(int patterns, int d, int m, bool hot)
+    {
+        var level = SimdCapabilities.Best;
+        var random = new Random(1);
+        const int kt = 128;
+        float[] q = new float[m * d], keys = new float[patterns * d], acc = new float[m * d], sc = new float[m * kt];
+        for (int i = 0; i < q.Length; i++)
+        {
+            q[i] = (float)(random.NextDouble() - 0.5);
+        }
+
+        for (int i = 0; i < keys.Length; i++)
+        {
+            keys[i] = (float)(random.NextDouble() - 0.5);
+        }
+
+        float[] packed = Gemm.Pack(keys, patterns, d), sliced = new float[keys.Length];
+        Gemm.SliceTiles(keys, patterns, d, kt, sliced);
+        fixed (float* pq = q, pk = packed, pv = sliced, pacc = acc, psc = sc)
+        {
+            for (int round = 0; round < 3; round++)
+            {
+                var cpu0 = System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime;
+                for (int t0 = 0; t0 + kt <= patterns; t0 += kt)
+                {
+                    int at = hot ? 0 : t0;
+                    Gemm.ScoresPacked(level, pq, d, m, pk + ((nint)at * d), kt / 16, d, psc, kt);
+                    new Span<float>(psc, m * kt).Fill(1e-3f);
+                    Gemm.MultiplyAddSliced(level, psc, kt, m, kt, pv + ((nint)at * d), d, pacc, d);
+                }
+
+                double s = (System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime - cpu0).TotalSeconds;
+                Console.WriteLine($"fused {(hot ? "hot" : "streamed")} P={patterns} D={d} m={m}: {4.0 * m * d * (patterns / kt * kt) / s / 1e9:0.0} GFLOP/s per core");
+            }
+        }
+    }
+}
