@@ -3,16 +3,20 @@ using Hopfield.ML.Numerics;
 
 namespace Hopfield.Benchmarks;
 
-/// <summary>The packed score micro-kernel (A·Bᵀ) and the value projection (C += A·B) on one query block.</summary>
+/// <summary>
+/// The packed score micro-kernel (A·Bᵀ) and the value projection (C += A·B, row-major or sliced values) on one query
+/// block of <see cref="M"/> rows against one key tile of 128; K = 512 is where row-major value slices conflict in L1.
+/// </summary>
 [MemoryDiagnoser]
 public unsafe class GemmBenchmarks
 {
-    private float[] _a = [], _packed = [], _c = [], _w = [], _v = [], _acc = [];
+    private float[] _a = [], _packed = [], _c = [], _w = [], _v = [], _sliced = [], _acc = [];
 
-    [Params(784)]
+    [Params(512, 784)]
     public int K { get; set; }
 
-    public int M => 126;
+    [Params(126, 504)]
+    public int M { get; set; }
 
     public int N => 128;
 
@@ -25,6 +29,8 @@ public unsafe class GemmBenchmarks
         _c = new float[M * N];
         _w = Data.Uniform(random, M * N);
         _v = Data.Uniform(random, N * K);
+        _sliced = new float[N * K];
+        Gemm.SliceTiles(_v, N, K, N, _sliced);
         _acc = new float[M * K];
     }
 
@@ -43,6 +49,15 @@ public unsafe class GemmBenchmarks
         fixed (float* w = _w, v = _v, acc = _acc)
         {
             Gemm.MultiplyAdd(SimdCapabilities.Best, w, N, M, N, v, K, K, acc, K);
+        }
+    }
+
+    [Benchmark]
+    public void ProjectionSliced()
+    {
+        fixed (float* w = _w, v = _sliced, acc = _acc)
+        {
+            Gemm.MultiplyAddSliced(SimdCapabilities.Best, w, N, M, N, v, K, acc, K);
         }
     }
 
