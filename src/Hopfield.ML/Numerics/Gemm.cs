@@ -872,6 +872,11 @@ internal static unsafe class Gemm
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void MultiplyAddScalar(float* a, int lda, int i0, int m, int p, float* b, int ldb, int j0, int n, float* c, int ldc)
     {
+        if (j0 >= n)
+        {
+            return; // no columns left: the SIMD paths call this for their tail, which is usually empty
+        }
+
         for (int i = i0; i < m; i++)
         {
             float* a0 = a + ((nint)i * lda);

@@ -460,7 +460,7 @@ internal sealed unsafe class RetrievalEngine
                         continue;
                     }
 
-                    float scale = MathF.Exp(gain * (runMax[r] - mNew));
+                    float scale = mNew == runMax[r] ? 1f : MathF.Exp(gain * (runMax[r] - mNew));
                     runSum[r] = (runSum[r] * scale) + RowKernels.ExpShiftSum(Level, rowPtr, kc, mNew, gain);
                     if (scale != 1f)
                     {
