@@ -165,23 +165,27 @@ internal sealed unsafe class RetrievalEngine
     public float[] Key(int i)
     {
         var x = new float[KeyDimension];
-        if (_keys is not null || _keysH is not null)
+        if (_keys is not null)
+        {
+            _keys.AsSpan(i * KeyDimension, KeyDimension).CopyTo(x);
+            return x;
+        }
+
+        if (_keysH is not null)
         {
             for (int d = 0; d < x.Length; d++)
             {
-                int at = (i * KeyDimension) + d;
-                x[d] = _keys is not null ? _keys[at] : BFloat16.ToSingle(_keysH![at]);
+                x[d] = BFloat16.ToSingle(_keysH[(i * KeyDimension) + d]);
             }
 
             return x;
         }
 
         // Panel layout: key i, column d at panel (i / 16), offset d·16 + i % 16.
-        long panel = (long)(i / Gemm.PanelWidth) * KeyDimension * Gemm.PanelWidth;
-        int lane = i % Gemm.PanelWidth;
+        long panel = ((long)(i / Gemm.PanelWidth) * KeyDimension * Gemm.PanelWidth) + (i % Gemm.PanelWidth);
         for (int d = 0; d < x.Length; d++)
         {
-            long at = panel + ((long)d * Gemm.PanelWidth) + lane;
+            long at = panel + ((long)d * Gemm.PanelWidth);
             x[d] = _packed is not null ? _packed[at] : BFloat16.ToSingle(_packedH![at]);
         }
 
@@ -196,30 +200,35 @@ internal sealed unsafe class RetrievalEngine
         return x;
     }
 
-    /// <summary>Copies value row <paramref name="i"/> into <paramref name="destination"/> (ValueDimension long).</summary>
+    /// <summary>Copies value row <paramref name="i"/> into <paramref name="destination"/> (ValueDimension long), one slice run at a time.</summary>
     public void CopyValue(int i, Span<float> destination)
     {
-        int keyStart = i - (i % KeyTile);
-        int kc = Math.Min(KeyTile, Count - keyStart);
-        long tile = (long)keyStart * ValueDimension;
-        for (int d = 0; d < ValueDimension; d++)
+        int keyStart = i - (i % KeyTile), t = i - keyStart, kc = Math.Min(KeyTile, Count - keyStart), vd = ValueDimension;
+        fixed (float* dst = destination)
         {
-            long at = tile + Gemm.SlicedOffset(i - keyStart, d, kc, ValueDimension);
-            destination[d] = _values is not null ? _values[at] : BFloat16.ToSingle(_valuesH![at]);
+            for (int j = 0; j < vd; j += Gemm.ValueSlice)
+            {
+                int w = Math.Min(Gemm.ValueSlice, vd - j);
+                nint at = ((nint)keyStart * vd) + ((nint)j * kc) + ((nint)t * w);
+                if (_pValues != null)
+                {
+                    new ReadOnlySpan<float>(_pValues + at, w).CopyTo(destination.Slice(j, w));
+                }
+                else
+                {
+                    BFloat16.ToSingle(Level, _pValuesH + at, dst + j, w);
+                }
+            }
         }
     }
 
     /// <summary>destination += weight · value row <paramref name="i"/> (one FMA per element).</summary>
-    public void AddValue(int i, float weight, Span<float> destination)
+    public void AddValue(int i, float weight, Span<float> destination, Span<float> buffer)
     {
-        int keyStart = i - (i % KeyTile);
-        int kc = Math.Min(KeyTile, Count - keyStart);
-        long tile = (long)keyStart * ValueDimension;
-        for (int d = 0; d < ValueDimension; d++)
+        CopyValue(i, buffer);
+        fixed (float* x = buffer, y = destination)
         {
-            long at = tile + Gemm.SlicedOffset(i - keyStart, d, kc, ValueDimension);
-            float v = _values is not null ? _values[at] : BFloat16.ToSingle(_valuesH![at]);
-            destination[d] = MathF.FusedMultiplyAdd(weight, v, destination[d]);
+            RowKernels.Axpy(Level, weight, x, y, ValueDimension);
         }
     }
 
@@ -619,7 +628,7 @@ internal sealed unsafe class RetrievalEngine
             outRow.Clear();
             for (int i = 0; i < n; i++)
             {
-                AddValue(s.TopIndices[i], s.TopWeights[i], outRow);
+                AddValue(s.TopIndices[i], s.TopWeights[i], outRow, s.ValueRow);
             }
 
             if (lseBlock != null)
@@ -751,6 +760,7 @@ internal sealed unsafe class RetrievalEngine
             TopScores = new float[k];
             TopIndices = new int[k];
             TopWeights = new float[k];
+            ValueRow = new float[e.ValueDimension];
             Selectors = [];
         }
 
@@ -778,6 +788,9 @@ internal sealed unsafe class RetrievalEngine
         public int[] TopIndices { get; }
 
         public float[] TopWeights { get; }
+
+        /// <summary>One decoded value row (top-k).</summary>
+        public float[] ValueRow { get; }
 
         public TopKSelector[] Selectors { get; private set; }
 

@@ -226,10 +226,14 @@ public class UniversalHopfieldMemoryTests
         const int count = 131, keyDim = 37, valueDim = 45;
         float[] keys = TestData.Gaussian(42, count * keyDim), values = TestData.Gaussian(43, count * valueDim);
         var memory = Build(keys, count, values, sim, SeparationFunction.Softmax);
+        var half = new UniversalHopfieldMemory(keys, count, values, new UniversalHopfieldOptions { Similarity = sim, Storage = MemoryStorage.BFloat16 });
+        static float Round(float v) => BFloat16.ToSingle(BFloat16.FromSingle(v));
         foreach (int i in new[] { 0, 15, 16, 127, 128, 130 })
         {
             Assert.Equal(keys.AsSpan(i * keyDim, keyDim).ToArray(), memory.GetKey(i));
             Assert.Equal(values.AsSpan(i * valueDim, valueDim).ToArray(), memory.GetValue(i));
+            Assert.Equal(keys.AsSpan(i * keyDim, keyDim).ToArray().Select(Round), half.GetKey(i));
+            Assert.Equal(values.AsSpan(i * valueDim, valueDim).ToArray().Select(Round), half.GetValue(i));
         }
     }
 
