@@ -166,7 +166,8 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--quick", action="store_true", help="smallest size only, 2 repeats (smoke test)")
     ap.add_argument("--repeats", type=int, default=None, help="timed repeats per measurement (default 5, quick 2)")
-    ap.add_argument("--warmup", type=int, default=1)
+    ap.add_argument("--warmup", type=int, default=3,
+                    help="untimed runs first, for everyone (default 3: ONNX Runtime needs several at the small size)")
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--similarity", default="dot,l2,l1", help="comma list of dot,l1,l2")
     ap.add_argument("--sizes", default=None, help="comma list PxDxB, e.g. 1000x784x1000 (default: the three issue sizes)")
@@ -203,11 +204,12 @@ def main():
         for sim in sims:
             common = ["--patterns", str(P), "--dim", str(D), "--queries", str(B), "--similarity", sim,
                       "--threads", str(a.threads)]
+            timing = ["--repeats", str(repeats), "--warmup", str(a.warmup)]
             if a.beta is not None:
                 common += ["--beta", repr(a.beta)]
             row = {"size": f"{P}×{D}×{B}", "sim": sim, "res": {}}
             log(f"{P}x{D}x{B} {sim}: Hopfield.ML")
-            rec, err = ours.run(["bench", "retrieval"] + common + ["--json"])
+            rec, err = ours.run(["bench", "retrieval"] + common + timing + ["--json"])
             if rec is not None and "queries_per_second" in rec:
                 rec.setdefault("peer", "hopfield.ml")
                 row["res"]["ours"] = rec
