@@ -195,11 +195,88 @@ internal static unsafe class Gemm
     /// </summary>
     public static void MultiplyAddSliced(SimdLevel level, float* a, int lda, int m, int p, float* bTile, int n, float* c, int ldc)
     {
+        int m6 = level == SimdLevel.Vector512 ? m - (m % 6) : 0;
         for (int j = 0; j < n; j += ValueSlice)
         {
             int w = Math.Min(ValueSlice, n - j);
-            MultiplyAdd(level, a, lda, m, p, bTile + ((nint)j * p), w, w, c + j, ldc);
+            float* slice = bTile + ((nint)j * p);
+            if (w == ValueSlice && m6 > 0)
+            {
+                for (int i = 0; i < m6; i += 6)
+                {
+                    Slice6x32(a + ((nint)i * lda), lda, slice, p, c + ((nint)i * ldc) + j, ldc);
+                }
+
+                if (m6 < m)
+                {
+                    MultiplyAdd(level, a + ((nint)m6 * lda), lda, m - m6, p, slice, w, w, c + ((nint)m6 * ldc) + j, ldc);
+                }
+
+                continue;
+            }
+
+            MultiplyAdd(level, a, lda, m, p, slice, w, w, c + j, ldc);
         }
+    }
+
+    /// <summary>
+    /// C[6 × 32] += A[6 × p] · S[p × 32] for one full slice (rows 32 floats apart): the same FMA chains as
+    /// <see cref="MultiplyAdd"/>, in a loop with nothing but the slice pointer and six row pointers live, so the JIT
+    /// keeps every pointer in a register (the general kernel spills one and recomputes its stride every step).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization | MethodImplOptions.NoInlining)]
+    private static void Slice6x32(float* a0, int lda, float* bp, int p, float* q0, int ldc)
+    {
+        float* a1 = a0 + lda, a2 = a1 + lda, a3 = a2 + lda, a4 = a3 + lda, a5 = a4 + lda;
+        nint l = ldc;
+        var c00 = Vector512.Load(q0);
+        var c01 = Vector512.Load(q0 + 16);
+        var c10 = Vector512.Load(q0 + l);
+        var c11 = Vector512.Load(q0 + l + 16);
+        var c20 = Vector512.Load(q0 + (2 * l));
+        var c21 = Vector512.Load(q0 + (2 * l) + 16);
+        var c30 = Vector512.Load(q0 + (3 * l));
+        var c31 = Vector512.Load(q0 + (3 * l) + 16);
+        var c40 = Vector512.Load(q0 + (4 * l));
+        var c41 = Vector512.Load(q0 + (4 * l) + 16);
+        var c50 = Vector512.Load(q0 + (5 * l));
+        var c51 = Vector512.Load(q0 + (5 * l) + 16);
+        for (nint t = 0; t < p; t++, bp += ValueSlice)
+        {
+            var x0 = Vector512.Load(bp);
+            var x1 = Vector512.Load(bp + 16);
+            var s = Vector512.Create(a0[t]);
+            c00 = Vector512.FusedMultiplyAdd(s, x0, c00);
+            c01 = Vector512.FusedMultiplyAdd(s, x1, c01);
+            s = Vector512.Create(a1[t]);
+            c10 = Vector512.FusedMultiplyAdd(s, x0, c10);
+            c11 = Vector512.FusedMultiplyAdd(s, x1, c11);
+            s = Vector512.Create(a2[t]);
+            c20 = Vector512.FusedMultiplyAdd(s, x0, c20);
+            c21 = Vector512.FusedMultiplyAdd(s, x1, c21);
+            s = Vector512.Create(a3[t]);
+            c30 = Vector512.FusedMultiplyAdd(s, x0, c30);
+            c31 = Vector512.FusedMultiplyAdd(s, x1, c31);
+            s = Vector512.Create(a4[t]);
+            c40 = Vector512.FusedMultiplyAdd(s, x0, c40);
+            c41 = Vector512.FusedMultiplyAdd(s, x1, c41);
+            s = Vector512.Create(a5[t]);
+            c50 = Vector512.FusedMultiplyAdd(s, x0, c50);
+            c51 = Vector512.FusedMultiplyAdd(s, x1, c51);
+        }
+
+        c00.Store(q0);
+        c01.Store(q0 + 16);
+        c10.Store(q0 + l);
+        c11.Store(q0 + l + 16);
+        c20.Store(q0 + (2 * l));
+        c21.Store(q0 + (2 * l) + 16);
+        c30.Store(q0 + (3 * l));
+        c31.Store(q0 + (3 * l) + 16);
+        c40.Store(q0 + (4 * l));
+        c41.Store(q0 + (4 * l) + 16);
+        c50.Store(q0 + (5 * l));
+        c51.Store(q0 + (5 * l) + 16);
     }
 
     /// <summary>y (n) += alpha · row <paramref name="t"/> of a sliced tile of <paramref name="kc"/> rows and n columns.</summary>
