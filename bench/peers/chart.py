@@ -1,13 +1,16 @@
 #!/usr/bin/env python3
-"""Draws a grouped bar chart (SVG, no dependencies) of GFLOP/s per size from a compare.py --raw JSONL file.
+"""Draws a grouped bar chart (SVG, no dependencies) of GFLOP/s per size from compare.py --raw JSONL records.
 
-    python3 bench/peers/chart.py docs/data/peers-dot-2026-11-23T1541.jsonl -o docs/images/speed-dot.svg
+    python3 bench/peers/chart.py docs/data/peers-dot-2026-11-23.jsonl -o docs/images/speed-dot.svg
 
-One group per P×D×B, one bar per implementation (Hopfield.ML, ONNX Runtime, numpy, torch, whichever the file holds),
-the value printed on each bar, and a dashed line at the fp32 GEMM limit the issue sets (--limit, default 390).
+One group per P×D×B, one bar per implementation (Hopfield.ML, ONNX Runtime, numpy, torch, whichever the records
+hold), the value printed on each bar, and a dashed line at the fp32 GEMM limit the issue sets (--limit, default 390).
+When the records hold several runs of the same size and implementation (several files, or one file with records of
+several runs), each bar is their median.
 """
 import argparse
 import json
+import statistics
 import sys
 from html import escape
 
@@ -15,8 +18,17 @@ NAMES = {"hopfield.ml": "Hopfield.ML", "ort": "ONNX Runtime 1.22", "numpy": "num
 COLORS = {"hopfield.ml": "#1f77b4", "ort": "#ff7f0e", "numpy": "#2ca02c", "torch": "#9467bd"}
 
 
-def load(path, similarity):
-    groups = {}
+def load(paths, similarity):
+    samples = {}
+    for path in paths:
+        load_one(path, similarity, samples)
+    if not samples:
+        sys.exit(f"{', '.join(paths)}: no {similarity} retrieval records with gflops")
+    runs = max(len(v) for g in samples.values() for v in g.values())
+    return {size: {peer: statistics.median(v) for peer, v in g.items()} for size, g in samples.items()}, runs
+
+
+def load_one(path, similarity, groups):
     with open(path, encoding="utf-8") as f:
         for n, line in enumerate(f, 1):
             line = line.strip()
@@ -30,10 +42,7 @@ def load(path, similarity):
                 continue
             peer = rec.get("peer", "hopfield.ml")
             size = (rec["patterns"], rec["dim"], rec["queries"])
-            groups.setdefault(size, {})[peer] = float(rec["gflops"])
-    if not groups:
-        sys.exit(f"{path}: no {similarity} retrieval records with gflops")
-    return groups
+            groups.setdefault(size, {}).setdefault(peer, []).append(float(rec["gflops"]))
 
 
 def svg(groups, limit, title):
@@ -78,13 +87,15 @@ def svg(groups, limit, title):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("raw", help="JSONL written by compare.py --raw")
+    ap.add_argument("raw", nargs="+", help="JSONL written by compare.py --raw (one or more)")
     ap.add_argument("-o", "--out", required=True, help="SVG file to write")
     ap.add_argument("--similarity", default="dot")
     ap.add_argument("--limit", type=float, default=390.0)
-    ap.add_argument("--title", default="Modern-Hopfield retrieval, fp32, 2 threads, same run")
+    ap.add_argument("--title", default="Modern-Hopfield retrieval, fp32, 2 threads")
     a = ap.parse_args()
-    text = svg(load(a.raw, a.similarity), a.limit, a.title)
+    groups, runs = load(a.raw, a.similarity)
+    title = a.title if runs == 1 else f"{a.title} (median of {runs} runs)"
+    text = svg(groups, a.limit, title)
     with open(a.out, "w", encoding="utf-8") as f:
         f.write(text)
     print(f"wrote {a.out}")
