@@ -214,7 +214,7 @@ def main():
             if a.beta is not None:
                 common += ["--beta", repr(a.beta)]
             # The peers default to β = 1/√dim; Hopfield.ML's own default is 1, so it always gets the β explicitly.
-            ours_beta = ["--beta", repr(a.beta if a.beta is not None else 1.0 / (D ** 0.5))] if a.beta is None else []
+            ours_beta = [] if a.beta is not None else ["--beta", repr(1.0 / D ** 0.5)]
             row = {"size": f"{P}×{D}×{B}", "sim": sim, "res": {}}
             log(f"{P}x{D}x{B} {sim}: Hopfield.ML")
             rec, err = ours.run(["bench", "retrieval"] + common + ours_beta + timing + shlex.split(a.ours_args) + ["--json"])
