@@ -26,6 +26,28 @@ public class BenchCommandTests
     }
 
     [Fact]
+    public void ScreenedRetrievalReportsItsWorkAndMatchesDense()
+    {
+        // β = 4 at D = 64: scores spread with σ = 8 (32 logits) against ln(P/τ) ≈ 22, so most of the 3000 keys are screened out.
+        var (code, output, error) = CliRunner.Run("bench", "retrieval", "--patterns", "3000", "--dim", "64", "--queries", "40", "--beta", "4", "--repeats", "2", "--sparse", "1e-6", "--screen", "--verify", "--json");
+        Assert.True(code == 0, error);
+        using var doc = JsonDocument.Parse(output);
+        var root = doc.RootElement;
+        Assert.True(root.GetProperty("screen").GetBoolean());
+        Assert.InRange(root.GetProperty("max_abs_difference").GetDouble(), 0, 1e-5);
+        Assert.Equal(0, root.GetProperty("screen_fallback_fraction").GetDouble());
+        Assert.InRange(root.GetProperty("exact_scores_per_query").GetDouble(), 1, 300);
+    }
+
+    [Fact]
+    public void ScreeningWithoutToleranceIsBadInput()
+    {
+        var (code, _, error) = CliRunner.Run("bench", "retrieval", "--dim", "3", "--patterns", "3", "--queries", "2", "--screen");
+        Assert.Equal(1, code);
+        Assert.Contains("Screening needs a SparseTolerance", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void RecallJsonHasSweepTimeAndPatternBytes()
     {
         var (code, output, error) = CliRunner.Run("bench", "recall", "--neurons", "1000", "--patterns", "2", "--repeats", "2", "--json");

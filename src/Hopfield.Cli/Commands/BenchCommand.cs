@@ -39,12 +39,14 @@ internal static class BenchCommand
         var storage = new Option<string>("--storage") { Description = "Precision of the stored keys and values: f32 or bf16 (half the memory).", DefaultValueFactory = _ => "f32" };
         storage.AcceptOnlyFromAmong("f32", "bf16");
         var sparse = new Option<float>("--sparse") { Description = "Skip attention weights below TOL × the largest weight in the value projection (0 = dense).", DefaultValueFactory = _ => 0f };
+        var screen = new Option<bool>("--screen") { Description = "Screen the keys with an 8-bit copy first and score exactly only those whose weight can reach TOL/P of the best (needs --sparse, softmax, dot or cosine)." };
+        var verify = new Option<bool>("--verify") { Description = $"After timing, compare the first {RetrievalBenchmark.VerifiedQueries} outputs with a dense memory's and report the largest difference." };
         var seed = CommonOptions.Seed(1);
         var json = CommonOptions.Json();
         var command = new Command("retrieval", "Batched retrieval retrieve(q) = V·separation(similarity(K, q)) on standard-normal data; prints queries/s and GFLOP/s (4·P·D·B per batch).\n" +
             "Example:\n  hopfield bench retrieval --patterns 60000 --dim 784 --queries 1000 --threads 1 --json")
         {
-            patterns, dim, queries, similarity, separation, beta, topK, threads, repeats, warmup, storage, sparse, seed, json,
+            patterns, dim, queries, similarity, separation, beta, topK, threads, repeats, warmup, storage, sparse, screen, verify, seed, json,
         };
         command.SetAction(parse =>
         {
@@ -70,6 +72,7 @@ internal static class BenchCommand
                 TopK = sep == SeparationFunction.TopKSoftmax ? Math.Min(parse.GetValue(topK), Math.Max(1, parse.GetValue(patterns))) : UniversalHopfieldOptions.Defaults.TopK,
                 Threads = parse.GetValue(threads),
                 SparseTolerance = parse.GetValue(sparse),
+                Screening = parse.GetValue(screen),
                 Storage = parse.GetValue(storage) == "bf16" ? MemoryStorage.BFloat16 : MemoryStorage.Float32,
             };
             var options = new RetrievalBenchmarkOptions
@@ -81,6 +84,7 @@ internal static class BenchCommand
                 Repeats = parse.GetValue(repeats),
                 Warmup = parse.GetValue(warmup),
                 Seed = parse.GetValue(seed),
+                Verify = parse.GetValue(verify),
             };
             var r = io.WithProgress($"retrieval {options.Patterns}×{options.Dimension}×{options.Queries}", p => RetrievalBenchmark.Run(options, p));
             if (parse.GetValue(json))
@@ -103,6 +107,10 @@ internal static class BenchCommand
                     threads = memory.Threads == 0 ? Environment.ProcessorCount : memory.Threads,
                     storage = parse.GetValue(storage),
                     sparse = memory.SparseTolerance,
+                    screen = memory.Screening,
+                    max_abs_difference = r.MaxAbsDifference,
+                    screen_fallback_fraction = r.ScreenFallbackFraction,
+                    exact_scores_per_query = r.ExactScoresPerQuery,
                     repeats = options.Repeats,
                     warmup = options.Warmup,
                     seed = options.Seed,
@@ -122,6 +130,15 @@ internal static class BenchCommand
                 Format(r.QueriesPerCpuSecond, "N0"));
             io.Console.Write(table);
             io.Line("GFLOP/s counts 4·P·D·B per batch (2 for the scores, 2 for the value projection), whatever the similarity.");
+            if (r.ScreenFallbackFraction is double fallback)
+            {
+                io.Line($"Screening: {Format(r.ExactScoresPerQuery ?? double.NaN, "N1")} exact scores per query (of {options.Patterns}), {Format(fallback * 100, "0.0")} % of queries fell back to the fused path.");
+            }
+
+            if (r.MaxAbsDifference is double diff)
+            {
+                io.Line($"Largest difference from the dense memory over the first {Math.Min(options.Queries, RetrievalBenchmark.VerifiedQueries)} queries: {diff.ToString("G3", CultureInfo.InvariantCulture)}.");
+            }
             return 0;
         });
         return command;

@@ -26,6 +26,13 @@ public sealed record RetrievalBenchmarkOptions
 
     /// <summary>Seed of the standard-normal keys and queries.</summary>
     public int Seed { get; init; } = 1;
+
+    /// <summary>
+    /// After timing, also retrieve the first <see cref="RetrievalBenchmark.VerifiedQueries"/> queries with a dense
+    /// memory (no sparse tolerance, no screening) and report the largest difference
+    /// (<see cref="RetrievalBenchmarkResult.MaxAbsDifference"/>). Default false.
+    /// </summary>
+    public bool Verify { get; init; }
 }
 
 /// <summary>What a <see cref="RetrievalBenchmark"/> run measured.</summary>
@@ -47,6 +54,15 @@ public sealed record RetrievalBenchmarkResult(RetrievalBenchmarkOptions Options,
     /// clock measures the share the process got; this measures the throughput per busy core.
     /// </summary>
     public double QueriesPerCpuSecond => CpuSeconds > 0 ? Options.Queries / CpuSeconds : double.NaN;
+
+    /// <summary>With <see cref="RetrievalBenchmarkOptions.Verify"/>: largest |screened or sparse − dense| over the verified outputs; otherwise null.</summary>
+    public double? MaxAbsDifference { get; init; }
+
+    /// <summary>With screening: fraction of queries that had too many candidates and took the fused path; otherwise null.</summary>
+    public double? ScreenFallbackFraction { get; init; }
+
+    /// <summary>With screening: exact scores computed per screened query (the dense path computes P); otherwise null.</summary>
+    public double? ExactScoresPerQuery { get; init; }
 }
 
 /// <summary>
@@ -67,6 +83,9 @@ public static class RetrievalBenchmark
     /// <param name="queries">B.</param>
     /// <returns>The FLOP count.</returns>
     public static double NominalFlops(int patterns, int dimension, int queries) => 4.0 * patterns * dimension * queries;
+
+    /// <summary>Queries checked against the dense memory with <see cref="RetrievalBenchmarkOptions.Verify"/>.</summary>
+    public const int VerifiedQueries = 100;
 
     /// <summary>Builds the memory and queries, warms up, and times <see cref="RetrievalBenchmarkOptions.Repeats"/> batches.</summary>
     /// <param name="options">What to run.</param>
@@ -114,12 +133,38 @@ public static class RetrievalBenchmark
 
         process.Refresh();
         double cpu = (process.TotalProcessorTime - cpuStart).TotalSeconds / options.Repeats;
+        var (screened, fallbacks, exact) = memory.Engine.ScreenStatistics;
+        double? difference = options.Verify ? VerifyAgainstDense(memory, queries, outputs, options) : null;
         return new RetrievalBenchmarkResult(
             options with { Memory = memoryOptions },
             seconds,
             Median(seconds),
             cpu,
-            NominalFlops(options.Patterns, options.Dimension, options.Queries));
+            NominalFlops(options.Patterns, options.Dimension, options.Queries))
+        {
+            MaxAbsDifference = difference,
+            ScreenFallbackFraction = memory.Engine.Screening ? fallbacks / (double)screened : null,
+            ExactScoresPerQuery = memory.Engine.Screening && screened > fallbacks ? exact / (double)(screened - fallbacks) : null,
+        };
+    }
+
+    /// <summary>Largest difference between the timed memory's outputs and a dense memory's for the first queries.</summary>
+    private static double VerifyAgainstDense(UniversalHopfieldMemory memory, float[] queries, float[] outputs, RetrievalBenchmarkOptions options)
+    {
+        // The same keys again (same seed), in a memory with the exact projection and no screening.
+        var random = new Random(options.Seed);
+        float[] keys = Gaussian(random, options.Patterns * options.Dimension);
+        var dense = new UniversalHopfieldMemory(keys, options.Patterns, default, memory.Options with { SparseTolerance = 0, Screening = false });
+        int n = Math.Min(options.Queries, VerifiedQueries), d = options.Dimension;
+        var expected = new float[n * d];
+        dense.RetrieveBatch(queries.AsSpan(0, n * d), n, expected);
+        double max = 0;
+        for (int i = 0; i < expected.Length; i++)
+        {
+            max = Math.Max(max, Math.Abs(expected[i] - outputs[i]));
+        }
+
+        return max;
     }
 
     internal static double Median(IReadOnlyList<double> values)

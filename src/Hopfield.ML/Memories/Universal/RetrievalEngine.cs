@@ -48,6 +48,12 @@ internal sealed unsafe class RetrievalEngine
     private readonly float* _pValues;
     private readonly ushort* _pPackedH;
     private readonly ushort* _pValuesH;
+    private readonly KeyScreen? _screen;
+    private readonly float[]? _screenRows;
+    private readonly float _screenCut;
+    private long _screenedQueries;
+    private long _screenFallbacks;
+    private long _screenExact;
 
     /// <summary>Creates the engine. Arrays are copied into pinned storage; inputs must already be validated.</summary>
     public RetrievalEngine(ReadOnlySpan<float> keys, ReadOnlySpan<float> values, int count, int keyDim, int valueDim, UniversalHopfieldOptions options, SimdLevel level)
@@ -78,6 +84,29 @@ internal sealed unsafe class RetrievalEngine
             {
                 VectorKernels.NormalizeL2(keys.Slice(r * keyDim, keyDim), source.AsSpan(r * keyDim, keyDim));
             }
+        }
+
+        if (options.Screening)
+        {
+            // The bounds must hold for the keys the exact scores use: bfloat16-rounded ones with bfloat16 storage.
+            ReadOnlySpan<float> screened = source;
+            if (Storage == MemoryStorage.BFloat16)
+            {
+                var rounded = new float[source.Length];
+                for (int i = 0; i < rounded.Length; i++)
+                {
+                    rounded[i] = BFloat16.ToSingle(BFloat16.FromSingle(source[i]));
+                }
+
+                screened = rounded;
+            }
+
+            _screen = new KeyScreen(screened, count, keyDim);
+
+            // Candidates are scattered: a row-major copy gives each exact score one contiguous 4·D-byte read
+            // (a packed panel would cost 16 times the traffic per key).
+            _screenRows = screened.ToArray();
+            _screenCut = MathF.Log(count / options.SparseTolerance) / Beta;
         }
 
         int packedLength = Gemm.PackedLength(count, keyDim);
@@ -157,6 +186,19 @@ internal sealed unsafe class RetrievalEngine
 
     /// <summary>Vector width used.</summary>
     public SimdLevel Level { get; }
+
+    /// <summary>Whether softmax retrievals are screened with the 8-bit key copy.</summary>
+    public bool Screening => _screen is not null;
+
+    /// <summary>Bytes screening adds: the 8-bit key copy and the row-major float keys for exact scores (0 without screening).</summary>
+    public long ScreenBytes => _screen is null ? 0 : _screen.Bytes + (sizeof(float) * _screenRows!.LongLength);
+
+    /// <summary>
+    /// Screening counters since construction: queries screened, those that fell back to the fused path (too many
+    /// candidates), and exact scores computed for the others (dense would compute Count per query).
+    /// </summary>
+    public (long Queries, long Fallbacks, long ExactScores) ScreenStatistics =>
+        (Interlocked.Read(ref _screenedQueries), Interlocked.Read(ref _screenFallbacks), Interlocked.Read(ref _screenExact));
 
     /// <summary>Precision of the stored keys and values.</summary>
     public MemoryStorage Storage { get; }
@@ -300,6 +342,13 @@ internal sealed unsafe class RetrievalEngine
     {
         long rowBytes = sizeof(float) * ((long)KeyTile + ValueDimension + (Similarity == SimilarityFunction.Cosine ? KeyDimension : 0));
         long cap = Math.Clamp(ScratchBudget / rowBytes, MinQueryBlock, MaxQueryBlock);
+        if (_screen is not null)
+        {
+            // Candidate lists (8 bytes a slot) get the scratch budget; the 8-bit keys are a quarter of the float
+            // ones, so streaming them more often costs little.
+            cap = Math.Min(cap, Math.Max(6, ScratchBudget / (ScreenCapacity * 8L)));
+        }
+
         long share = ((long)n + workers - 1) / Math.Max(1, workers);
         long rows = Math.Min(cap, share);
         return (int)Math.Max(6, (rows + 5) / 6 * 6);
@@ -372,6 +421,10 @@ internal sealed unsafe class RetrievalEngine
                         int k = Separation == SeparationFunction.Max ? 1 : TopK;
                         SelectBlock(q, len, k, s, pScores);
                         SelectFinish(len, outBlock, lseBlock, s);
+                    }
+                    else if (_screen is not null)
+                    {
+                        ScreenedBlock(q, len, pScores, pAcc, outBlock, lseBlock, s);
                     }
                     else
                     {
@@ -510,6 +563,291 @@ internal sealed unsafe class RetrievalEngine
             if (lseBlock != null)
             {
                 lseBlock[r] = Separation == SeparationFunction.Softmax ? runMax[r] + (MathF.Log(runSum[r]) / Beta) : float.NaN;
+            }
+        }
+    }
+
+    /// <summary>Candidate slots per query in a screened block; a query that needs more falls back to the fused path.</summary>
+    internal const int ScreenCapacity = 4096;
+
+    /// <summary>
+    /// Screened softmax retrieval of one block (<see cref="KeyScreen"/>): 8-bit scores of every key give each query a
+    /// lower bound L of its best score and an upper bound of every key's; keys whose upper bound reaches
+    /// L − ln(P/τ)/β stay candidates (the list is pruned as L grows). Then only the candidates get exact scores (the
+    /// same packed-panel kernel as the dense path) and a softmax, and only their value rows are added. Queries whose
+    /// candidates do not fit <see cref="ScreenCapacity"/> are gathered and run through <see cref="FusedBlock"/>.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void ScreenedBlock(float* q, int len, float* scores, float* acc, float* outBlock, float* lseBlock, Scratch s)
+    {
+        var screen = _screen!;
+        s.EnsureScreen(this, screen);
+        int pd = screen.PaddedDimension, dim = KeyDimension, vd = ValueDimension;
+        bool vnni = Level >= SimdLevel.Vector256;
+        float cut = _screenCut;
+        long exact = 0;
+        fixed (byte* codes = s.ScreenCodes)
+        fixed (int* dots = s.ScreenDots, candIndex = s.CandidateIndices, count = s.CandidateCount)
+        fixed (float* upper = s.ScreenUpper, candBound = s.CandidateBounds, lower = s.Lower)
+        fixed (QueryCode* code = s.QueryCodes)
+        {
+            for (int r = 0; r < len; r++)
+            {
+                code[r] = screen.EncodeQuery(Level, new ReadOnlySpan<float>(q + ((nint)r * dim), dim), codes + ((nint)r * pd), s.SignedCodes);
+                lower[r] = float.NegativeInfinity;
+                count[r] = 0;
+            }
+
+            for (int keyStart = 0; keyStart < Count; keyStart += KeyTile)
+            {
+                int kc = Math.Min(KeyTile, Count - keyStart);
+                for (int sub = 0; sub < kc; sub += Int8Gemm.TileKeys)
+                {
+                    Int8Gemm.Scores(vnni, codes, pd, len, screen.Codes + ((nint)(keyStart + sub) * pd), screen.Groups, dots + sub, KeyTile);
+                }
+
+                for (int r = 0; r < len; r++)
+                {
+                    int n = count[r];
+                    if (n < 0)
+                    {
+                        continue; // overflowed: the fused path takes it
+                    }
+
+                    float best = Math.Max(lower[r], screen.TileBounds(Level, dots + ((nint)r * KeyTile), keyStart, kc, code[r], upper));
+                    lower[r] = best;
+                    float threshold = best - cut;
+                    int* ix = candIndex + ((nint)r * ScreenCapacity);
+                    float* bound = candBound + ((nint)r * ScreenCapacity);
+                    if (n + kc > ScreenCapacity)
+                    {
+                        n = KeyScreen.Compact(ix, bound, n, threshold);
+                        if (n + kc > ScreenCapacity)
+                        {
+                            count[r] = -1;
+                            continue;
+                        }
+                    }
+
+                    count[r] = KeyScreen.Collect(Level, upper, keyStart, kc, threshold, ix, bound, n);
+                }
+            }
+
+            int fallbacks = 0;
+            for (int r = 0; r < len; r++)
+            {
+                if (count[r] < 0)
+                {
+                    fallbacks++;
+                    continue;
+                }
+
+                int* ix = candIndex + ((nint)r * ScreenCapacity);
+                float* bound = candBound + ((nint)r * ScreenCapacity);
+                float lse = ExactSoftmax(q + ((nint)r * dim), code[r].Slack, ix, bound, count[r], lower[r], outBlock + ((nint)r * vd), s, ref exact);
+                if (lseBlock != null)
+                {
+                    lseBlock[r] = lse;
+                }
+            }
+
+            if (fallbacks > 0)
+            {
+                FallBack(q, len, count, fallbacks, scores, acc, outBlock, lseBlock, s);
+            }
+
+            Interlocked.Add(ref _screenedQueries, len);
+            Interlocked.Add(ref _screenFallbacks, fallbacks);
+            Interlocked.Add(ref _screenExact, exact);
+        }
+    }
+
+    /// <summary>
+    /// Exact softmax over the candidates of one query (ascending indices, with their upper bounds).
+    /// <list type="number">
+    /// <item>The lower bound of the best score is raised to the exact score of the candidate with the highest upper
+    /// bound (usually the best key: this halves the margin the bounds cost) and the list is cut at that bound − ln(P/τ)/β.</item>
+    /// <item>Every survivor gets a vectorised dot product f (within δ = slack·s_k of the exact chain, far below a
+    /// logit). Only those with f ≥ max f − ln(P/τ)/β − 2δ can have a weight of τ/P of the best one: they get the exact
+    /// score (the dense path's FMA chain, <see cref="ChainDots"/>) and their value rows; the others add their
+    /// weight to the sum only.</item>
+    /// </list>
+    /// Returns (1/β)·log Σ; adds the number of exact scores to <paramref name="exact"/>.
+    /// </summary>
+    private float ExactSoftmax(float* query, float slack, int* ix, float* score, int n, float lower, float* output, Scratch s, ref long exact)
+    {
+        var screen = _screen!;
+        int dim = KeyDimension, vd = ValueDimension;
+        int top = 0;
+        for (int c = 1; c < n; c++)
+        {
+            top = score[c] > score[top] ? c : top;
+        }
+
+        float fastMax = float.NegativeInfinity, maxScale = 0;
+        int exactCount = 0;
+        fixed (float* keys = _screenRows)
+        fixed (int* chosen = s.Chosen)
+        fixed (float* chosenScores = s.ChosenScores)
+        {
+            // The vectorised dot is within δ = slack·s_k of the exact chain, so f − δ is a lower bound of the best score.
+            var q = new ReadOnlySpan<float>(query, dim);
+            float topScore = VectorKernels.Dot(Level, q, new ReadOnlySpan<float>(keys + ((nint)ix[top] * dim), dim));
+            lower = Math.Max(lower, topScore - (slack * screen.Scale(ix[top])));
+            n = KeyScreen.Compact(ix, score, n, lower - _screenCut);
+            for (int c = 0; c < n; c++)
+            {
+                score[c] = VectorKernels.Dot(Level, q, new ReadOnlySpan<float>(keys + ((nint)ix[c] * dim), dim));
+                fastMax = Math.Max(fastMax, score[c]);
+                maxScale = Math.Max(maxScale, screen.Scale(ix[c]));
+            }
+
+            float keep = fastMax - _screenCut - (2 * slack * maxScale);
+            for (int c = 0; c < n; c++)
+            {
+                if (score[c] >= keep)
+                {
+                    chosen[exactCount++] = c;
+                }
+            }
+
+            for (int c = 0; c < exactCount; c++)
+            {
+                chosenScores[c] = score[chosen[c]];
+                s.ChosenKeys[c] = ix[chosen[c]];
+            }
+
+            fixed (int* chosenKeys = s.ChosenKeys)
+            {
+                ChainDots(query, keys, chosenKeys, exactCount, chosenScores);
+            }
+
+            for (int c = 0; c < exactCount; c++)
+            {
+                score[chosen[c]] = chosenScores[c];
+            }
+        }
+
+        exact += exactCount;
+        float max = float.NegativeInfinity;
+        for (int c = 0; c < n; c++)
+        {
+            max = Math.Max(max, score[c]);
+        }
+
+        // A candidate whose weight is below τ/P of the best one is left out of the projection (not of the sum): with
+        // the keys the screen left out, at most P keys, each below τ/P, so less than τ in all.
+        new Span<float>(output, vd).Clear();
+        float sum = 0, negligible = SparseTolerance / Count;
+        for (int c = 0; c < n; c++)
+        {
+            float w = MathF.Exp(Beta * (score[c] - max));
+            sum += w;
+            if (w < negligible)
+            {
+                continue;
+            }
+
+            int i = ix[c], keyStart = i - (i % KeyTile);
+            if (_pValues != null)
+            {
+                Gemm.AxpySliced(Level, w, _pValues + ((nint)keyStart * vd), i - keyStart, Math.Min(KeyTile, Count - keyStart), vd, output);
+            }
+            else
+            {
+                AddValue(i, w, new Span<float>(output, vd), s.ValueRow);
+            }
+        }
+
+        RowKernels.Scale(Level, output, vd, 1f / sum, output);
+        return max + (MathF.Log(sum) / Beta);
+    }
+
+    /// <summary>
+    /// scores[c] = query · key ix[c] from the row-major copy, each as one sequential fused-multiply-add chain over the
+    /// dimensions — the chain the packed score kernels compute, so an exact score here equals the dense path's bit for
+    /// bit. Eight candidates run side by side so that eight independent chains fill the FMA pipes.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void ChainDots(float* query, float* keys, int* ix, int n, float* scores)
+    {
+        // A group short of eight repeats its last key: a lone chain is latency-bound, so the extra chains are free.
+        int dim = KeyDimension;
+        int* k = stackalloc int[8];
+        float* sc = stackalloc float[8];
+        for (int c = 0; c < n; c += 8)
+        {
+            int m = Math.Min(8, n - c);
+            for (int j = 0; j < 8; j++)
+            {
+                k[j] = ix[c + Math.Min(j, m - 1)];
+            }
+
+            Chain8(query, keys, dim, k, sc);
+            for (int j = 0; j < m; j++)
+            {
+                scores[c + j] = sc[j];
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization | MethodImplOptions.NoInlining)]
+    private static void Chain8(float* query, float* keys, int dim, int* ix, float* scores)
+    {
+        float* k0 = keys + ((nint)ix[0] * dim), k1 = keys + ((nint)ix[1] * dim), k2 = keys + ((nint)ix[2] * dim), k3 = keys + ((nint)ix[3] * dim);
+        float* k4 = keys + ((nint)ix[4] * dim), k5 = keys + ((nint)ix[5] * dim), k6 = keys + ((nint)ix[6] * dim), k7 = keys + ((nint)ix[7] * dim);
+        float s0 = 0, s1 = 0, s2 = 0, s3 = 0, s4 = 0, s5 = 0, s6 = 0, s7 = 0;
+        for (nint d = 0; d < dim; d++)
+        {
+            float x = query[d];
+            s0 = MathF.FusedMultiplyAdd(x, k0[d], s0);
+            s1 = MathF.FusedMultiplyAdd(x, k1[d], s1);
+            s2 = MathF.FusedMultiplyAdd(x, k2[d], s2);
+            s3 = MathF.FusedMultiplyAdd(x, k3[d], s3);
+            s4 = MathF.FusedMultiplyAdd(x, k4[d], s4);
+            s5 = MathF.FusedMultiplyAdd(x, k5[d], s5);
+            s6 = MathF.FusedMultiplyAdd(x, k6[d], s6);
+            s7 = MathF.FusedMultiplyAdd(x, k7[d], s7);
+        }
+
+        scores[0] = s0;
+        scores[1] = s1;
+        scores[2] = s2;
+        scores[3] = s3;
+        scores[4] = s4;
+        scores[5] = s5;
+        scores[6] = s6;
+        scores[7] = s7;
+    }
+
+    /// <summary>Runs the queries marked overflowed (count &lt; 0) through the fused path, gathered into one block.</summary>
+    private void FallBack(float* q, int len, int* count, int fallbacks, float* scores, float* acc, float* outBlock, float* lseBlock, Scratch s)
+    {
+        int dim = KeyDimension, vd = ValueDimension;
+        s.EnsureGather(this, len);
+        fixed (float* gq = s.GatherQueries, go = s.GatherOutputs, gl = s.GatherLse)
+        {
+            for (int r = 0, g = 0; r < len; r++)
+            {
+                if (count[r] < 0)
+                {
+                    Buffer.MemoryCopy(q + ((nint)r * dim), gq + ((nint)g++ * dim), (long)dim * sizeof(float), (long)dim * sizeof(float));
+                }
+            }
+
+            FusedBlock(gq, fallbacks, scores, acc, go, lseBlock == null ? null : gl, s);
+            for (int r = 0, g = 0; r < len; r++)
+            {
+                if (count[r] < 0)
+                {
+                    Buffer.MemoryCopy(go + ((nint)g * vd), outBlock + ((nint)r * vd), (long)vd * sizeof(float), (long)vd * sizeof(float));
+                    if (lseBlock != null)
+                    {
+                        lseBlock[r] = gl[g];
+                    }
+
+                    g++;
+                }
             }
         }
     }
@@ -793,6 +1131,68 @@ internal sealed unsafe class RetrievalEngine
         public float[] ValueRow { get; }
 
         public TopKSelector[] Selectors { get; private set; }
+
+        // Screening buffers (allocated on first use; pinned where kernels take their address for the whole block).
+        public byte[] ScreenCodes { get; private set; } = [];
+
+        public int[] ScreenDots { get; private set; } = [];
+
+        public float[] ScreenUpper { get; private set; } = [];
+
+        public int[] CandidateIndices { get; private set; } = [];
+
+        public float[] CandidateBounds { get; private set; } = [];
+
+        public int[] CandidateCount { get; private set; } = [];
+
+        public float[] Lower { get; private set; } = [];
+
+        public QueryCode[] QueryCodes { get; private set; } = [];
+
+        public sbyte[] SignedCodes { get; private set; } = [];
+
+        public int[] Chosen { get; private set; } = [];
+
+        public int[] ChosenKeys { get; private set; } = [];
+
+        public float[] ChosenScores { get; private set; } = [];
+
+        public float[] GatherQueries { get; private set; } = [];
+
+        public float[] GatherOutputs { get; private set; } = [];
+
+        public float[] GatherLse { get; private set; } = [];
+
+        public void EnsureScreen(RetrievalEngine e, KeyScreen screen)
+        {
+            if (ScreenDots.Length > 0)
+            {
+                return;
+            }
+
+            ScreenCodes = new byte[Rows * screen.PaddedDimension];
+            ScreenDots = new int[Rows * KeyTile];
+            ScreenUpper = new float[KeyTile];
+            CandidateIndices = new int[Rows * ScreenCapacity];
+            CandidateBounds = new float[Rows * ScreenCapacity];
+            CandidateCount = new int[Rows];
+            Lower = new float[Rows];
+            QueryCodes = new QueryCode[Rows];
+            SignedCodes = new sbyte[e.KeyDimension];
+            Chosen = new int[ScreenCapacity];
+            ChosenKeys = new int[ScreenCapacity];
+            ChosenScores = new float[ScreenCapacity];
+        }
+
+        public void EnsureGather(RetrievalEngine e, int rows)
+        {
+            if (GatherLse.Length < rows)
+            {
+                GatherQueries = new float[Rows * e.KeyDimension];
+                GatherOutputs = new float[Rows * e.ValueDimension];
+                GatherLse = new float[Rows];
+            }
+        }
 
         public void EnsureSelectors(int rows, int k)
         {

@@ -59,7 +59,7 @@ public sealed unsafe class UniversalHopfieldMemory
             MemoryValidation.CheckFinite(values, valueDim, nameof(values), "value");
         }
 
-        ValidateOptions(options, count);
+        ValidateOptions(options, count, keyDim);
         Options = options;
         _engine = new RetrievalEngine(keys, auto ? keys : values, count, keyDim, valueDim, options, level);
     }
@@ -230,7 +230,7 @@ public sealed unsafe class UniversalHopfieldMemory
         MemoryValidation.CheckFinite(queries, KeyDimension, nameof(queries), "query");
     }
 
-    private static void ValidateOptions(UniversalHopfieldOptions options, int count)
+    private static void ValidateOptions(UniversalHopfieldOptions options, int count, int keyDim)
     {
         if (!Enum.IsDefined(options.Similarity))
         {
@@ -265,6 +265,19 @@ public sealed unsafe class UniversalHopfieldMemory
         if (!(options.SparseTolerance >= 0 && options.SparseTolerance < 1))
         {
             throw new ArgumentOutOfRangeException(nameof(options), options.SparseTolerance, "SparseTolerance must be at least 0 and below 1 (0 = dense projection).");
+        }
+
+        if (options.Screening)
+        {
+            string? why = options.SparseTolerance <= 0 ? "a SparseTolerance above 0 (the total weight it may leave out)"
+                : options.Separation != SeparationFunction.Softmax ? $"softmax separation, not {options.Separation}"
+                : options.Similarity is not (SimilarityFunction.Dot or SimilarityFunction.Cosine) ? $"dot or cosine similarity, not {options.Similarity}"
+                : keyDim > Int8Gemm.MaxDimension ? $"a key dimension of at most {Int8Gemm.MaxDimension}, not {keyDim}"
+                : null;
+            if (why is not null)
+            {
+                throw new ArgumentException($"Screening needs {why}.", nameof(options));
+            }
         }
 
         if (options.Threads < 0)

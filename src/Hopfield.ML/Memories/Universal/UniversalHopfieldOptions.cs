@@ -40,6 +40,17 @@ public sealed record UniversalHopfieldOptions
     /// </summary>
     public float SparseTolerance { get; init; }
 
+    /// <summary>
+    /// Screened retrieval: an 8-bit copy of the keys (a quarter of their float size) bounds every score from both
+    /// sides before any exact score is computed; only keys whose softmax weight could reach
+    /// <c>SparseTolerance / Count</c> of the best one get an exact score and pull their value row in, and the keys left
+    /// out weigh less than <see cref="SparseTolerance"/> together, so the output stays within
+    /// 2 × tolerance × max|value| of the dense one. Pays when the softmax is peaked (β·score spread of tens, the regime of
+    /// retrieval); a query with too many candidates falls back to the fused path, so the answer never depends on it.
+    /// Needs <see cref="SparseTolerance"/> &gt; 0, softmax separation and dot or cosine similarity. Default: off.
+    /// </summary>
+    public bool Screening { get; init; }
+
     /// <summary>Precision of the stored keys and values. Default: <see cref="MemoryStorage.Float32"/>.</summary>
     public MemoryStorage Storage { get; init; } = MemoryStorage.Float32;
 

@@ -1,0 +1,229 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using Hopfield.ML.Numerics;
+
+namespace Hopfield.ML.Memories.Universal;
+
+/// <summary>
+/// An 8-bit copy of the stored keys that bounds every score from both sides, so that a softmax retrieval can skip the
+/// keys whose weight is provably negligible before computing any exact score.
+/// <para>
+/// Query q and key k are quantised symmetrically (q̂ = s_q·codes, k̂ = s_k·codes). The 8-bit product gives
+/// ŝ = q̂·k̂ exactly (<see cref="Int8Gemm"/>), and by Cauchy–Schwarz
+/// |q·k − ŝ| ≤ |(q − q̂)·k| + |q̂·(k − k̂)| ≤ ‖q − q̂‖₂‖k‖₂ + ‖k − k̂‖₂‖q̂‖₂ (all four norms stored rounded up; for
+/// dense vectors this is about 30 % tighter than the ∞·1-norm form). A slack term covers the float rounding of both the
+/// exact dot product the dense path computes (≤ D·2⁻²³·‖q‖₁·max|k|) and of ŝ itself. So every key's score lies in
+/// [ŝ − e, ŝ + e]. With L the largest lower bound of a query (≤ its best score m), a key whose upper bound is below
+/// L − ln(P / τ) / β has softmax weight below τ / P of the best one; all such keys together weigh less than τ.
+/// </para>
+/// </summary>
+internal sealed unsafe class KeyScreen
+{
+    /// <summary>Float-rounding slack per unit of ‖q‖₁·max|k| and dimension (2⁻²³ with a factor of 2 to spare).</summary>
+    private const float DotRounding = 2.4e-7f;
+
+    /// <summary>Relative rounding slack of the screened score ŝ (a few ulps).</summary>
+    private const float ScoreRounding = 6e-7f;
+
+    private readonly sbyte[] _codes;
+    private readonly float[] _scale;
+    private readonly float[] _residual;
+    private readonly float[] _norm;
+    private readonly int[] _offset;
+
+    /// <summary>Quantises <paramref name="keys"/> (row-major count × dim, as the scores see them: normalised for cosine).</summary>
+    public KeyScreen(ReadOnlySpan<float> keys, int count, int dim)
+    {
+        Count = count;
+        Dimension = dim;
+        Groups = Int8Gemm.GroupCount(dim);
+        PaddedDimension = Int8Gemm.PaddedDimension(dim);
+        int padded = (count + RetrievalEngine.KeyTile - 1) / RetrievalEngine.KeyTile * RetrievalEngine.KeyTile;
+        _scale = new float[padded];
+        _residual = new float[padded];
+        _norm = new float[padded];
+        _offset = new int[padded];
+        var rowCodes = new sbyte[(long)count * dim];
+        for (int i = 0; i < count; i++)
+        {
+            var row = keys.Slice(i * dim, dim);
+            var codes = rowCodes.AsSpan(i * dim, dim);
+            _scale[i] = Int8Gemm.Quantize(row, codes, out _residual[i]);
+            double squares = 0;
+            int sum = 0;
+            for (int d = 0; d < dim; d++)
+            {
+                squares += (double)row[d] * row[d];
+                sum += codes[d];
+            }
+
+            _norm[i] = Int8Gemm.RoundUp(Math.Sqrt(squares));
+            _offset[i] = 128 * sum;
+        }
+
+        _codes = GC.AllocateUninitializedArray<sbyte>((int)Math.Max(1, Int8Gemm.PackedLength(count, dim)), pinned: true);
+        Int8Gemm.PackKeys(rowCodes, count, dim, _codes);
+        Codes = (sbyte*)Unsafe.AsPointer(ref _codes[0]);
+    }
+
+    /// <summary>Stored keys.</summary>
+    public int Count { get; }
+
+    /// <summary>Key dimension.</summary>
+    public int Dimension { get; }
+
+    /// <summary>Groups of four dimensions.</summary>
+    public int Groups { get; }
+
+    /// <summary>Bytes per query code row.</summary>
+    public int PaddedDimension { get; }
+
+    /// <summary>The packed key codes (pinned).</summary>
+    public sbyte* Codes { get; }
+
+    /// <summary>Quantisation scale of key <paramref name="i"/> (max|k| / 127).</summary>
+    public float Scale(int i) => _scale[i];
+
+    /// <summary>Bytes held: codes plus four numbers per key.</summary>
+    public long Bytes => _codes.LongLength + (16L * _scale.Length);
+
+    /// <summary>
+    /// Quantises one query for the 8-bit product: <paramref name="codes"/> receives code + 128 as unsigned bytes
+    /// (padding dimensions 128, i.e. code 0). Returns the numbers <see cref="TileBounds"/> needs.
+    /// </summary>
+    public QueryCode EncodeQuery(SimdLevel level, ReadOnlySpan<float> q, byte* codes, Span<sbyte> buffer)
+    {
+        float scale = Int8Gemm.Quantize(level, q, buffer, out float residual);
+        double l1 = 0;
+        long codeSquares = 0;
+        for (int d = 0; d < q.Length; d++)
+        {
+            l1 += Math.Abs(q[d]);
+            codeSquares += buffer[d] * buffer[d];
+            codes[d] = (byte)(buffer[d] + 128);
+        }
+
+        for (int d = q.Length; d < PaddedDimension; d++)
+        {
+            codes[d] = 128;
+        }
+
+        int dim = q.Length;
+        float codeNorm = Int8Gemm.RoundUp(scale * Math.Sqrt(codeSquares));
+
+        // Slack per unit of the key scale: max|k| = 127·s_k, so D·ε·‖q‖₁·max|k| and the rounding of
+        // |ŝ| ≤ ‖q̂‖₁·max|k| ≤ √D·‖q̂‖₂·max|k| are both multiples of s_k. The bound's own few roundings are far inside it.
+        float slack = Int8Gemm.RoundUp(Int8Gemm.MaxCode * ((dim * DotRounding * l1) + (ScoreRounding * Math.Sqrt(dim) * codeNorm)));
+        return new QueryCode(scale, residual, codeNorm, slack);
+    }
+
+    /// <summary>
+    /// Score bounds of one tile for one query: <paramref name="upper"/>[j] = ŝ + e for j &lt; kc; returns the largest
+    /// lower bound ŝ − e over the tile. <paramref name="dots"/> are the raw 8-bit products of <see cref="Int8Gemm"/>.
+    /// The 512-bit path and the scalar path compute the same floats (same operations, same fused multiply-adds).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public float TileBounds(SimdLevel level, int* dots, int keyStart, int kc, in QueryCode q, float* upper)
+    {
+        fixed (float* pScale = _scale, pResidual = _residual, pNorm = _norm)
+        fixed (int* pOffset = _offset)
+        {
+            float* sc = pScale + keyStart, residual = pResidual + keyStart, norm = pNorm + keyStart;
+            int* off = pOffset + keyStart;
+            float best = float.NegativeInfinity;
+            int j = 0;
+            if (level == SimdLevel.Vector512)
+            {
+                var vs = Vector512.Create(q.Scale);
+                var ve = Vector512.Create(q.Residual);
+                var vl = Vector512.Create(q.CodeNorm);
+                var vk = Vector512.Create(q.Slack);
+                var vbest = Vector512.Create(float.NegativeInfinity);
+                for (; j + 16 <= kc; j += 16)
+                {
+                    var kScale = Vector512.Load(sc + j);
+                    var t = Vector512.ConvertToSingle(Vector512.Load(dots + j) - Vector512.Load(off + j));
+                    var s = t * (kScale * vs);
+                    var e = Vector512.FusedMultiplyAdd(ve, Vector512.Load(norm + j), Vector512.FusedMultiplyAdd(vl, Vector512.Load(residual + j), vk * kScale));
+                    (s + e).Store(upper + j);
+                    vbest = Vector512.Max(vbest, s - e);
+                }
+
+                for (int i = 0; i < 16; i++)
+                {
+                    best = Math.Max(best, vbest.GetElement(i));
+                }
+            }
+
+            for (; j < kc; j++)
+            {
+                float s = (dots[j] - off[j]) * (sc[j] * q.Scale);
+                float e = MathF.FusedMultiplyAdd(q.Residual, norm[j], MathF.FusedMultiplyAdd(q.CodeNorm, residual[j], q.Slack * sc[j]));
+                upper[j] = s + e;
+                best = Math.Max(best, s - e);
+            }
+
+            return best;
+        }
+    }
+
+    /// <summary>
+    /// Appends the keys of one tile whose upper bound reaches <paramref name="threshold"/> (index, upper bound) to a
+    /// candidate list; returns the new length. The caller guarantees room for <paramref name="kc"/> more entries.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static int Collect(SimdLevel level, float* upper, int keyStart, int kc, float threshold, int* indices, float* bounds, int n)
+    {
+        int j = 0;
+        if (level == SimdLevel.Vector512)
+        {
+            var vt = Vector512.Create(threshold);
+            for (; j + 16 <= kc; j += 16)
+            {
+                ulong mask = Vector512.GreaterThanOrEqual(Vector512.Load(upper + j), vt).ExtractMostSignificantBits();
+                while (mask != 0)
+                {
+                    int b = BitOperations.TrailingZeroCount(mask);
+                    mask &= mask - 1;
+                    indices[n] = keyStart + j + b;
+                    bounds[n++] = upper[j + b];
+                }
+            }
+        }
+
+        for (; j < kc; j++)
+        {
+            if (upper[j] >= threshold)
+            {
+                indices[n] = keyStart + j;
+                bounds[n++] = upper[j];
+            }
+        }
+
+        return n;
+    }
+
+    /// <summary>Keeps the entries whose bound reaches <paramref name="threshold"/>, in order; returns the new length.</summary>
+    public static int Compact(int* indices, float* bounds, int n, float threshold)
+    {
+        int kept = 0;
+        for (int i = 0; i < n; i++)
+        {
+            if (bounds[i] >= threshold)
+            {
+                indices[kept] = indices[i];
+                bounds[kept++] = bounds[i];
+            }
+        }
+
+        return kept;
+    }
+}
+
+/// <summary>What the bounds of one quantised query need.</summary>
+/// <param name="Scale">s_q.</param>
+/// <param name="Residual">‖q − q̂‖₂ (rounded up).</param>
+/// <param name="CodeNorm">‖q̂‖₂ (rounded up).</param>
+/// <param name="Slack">Float-rounding slack per unit of a key's scale.</param>
+internal readonly record struct QueryCode(float Scale, float Residual, float CodeNorm, float Slack);

@@ -1,0 +1,285 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
+namespace Hopfield.ML.Numerics;
+
+/// <summary>
+/// 8-bit integer products for score screening: C[i, j] = Σ_d U[i, d]·K[j, d] with U unsigned bytes (query codes
+/// + 128) and K signed bytes (key codes), exact in 32-bit integers. Keys are packed in tiles of <see cref="TileKeys"/>:
+/// for every group of four dimensions, 32 keys × 4 bytes — the operand layout of <c>vpdpbusd</c>, which multiplies
+/// four byte pairs and adds them to one 32-bit lane (32 multiply-adds per 256-bit instruction, twice as many as a
+/// 512-bit float FMA). <see cref="ScoresReference"/> is the scalar reference; integer sums are exact, so both paths
+/// give identical results.
+/// </summary>
+internal static unsafe class Int8Gemm
+{
+    /// <summary>Keys per packed tile.</summary>
+    public const int TileKeys = 32;
+
+    /// <summary>Largest code magnitude: codes are in [−127, 127] (symmetric, so −128 never occurs).</summary>
+    public const int MaxCode = 127;
+
+    /// <summary>
+    /// Largest dimension whose sums cannot overflow: |Σ| ≤ D · 255 · 127 must stay below 2³¹.
+    /// </summary>
+    public const int MaxDimension = 65536;
+
+    /// <summary>Whether the VNNI kernel runs on this machine (AVX-VNNI, 256-bit).</summary>
+    public static bool Accelerated => AvxVnni.IsSupported;
+
+    /// <summary>Groups of four dimensions.</summary>
+    public static int GroupCount(int dim) => (dim + 3) / 4;
+
+    /// <summary>Dimension rounded up to a whole group; the padding bytes are zero.</summary>
+    public static int PaddedDimension(int dim) => GroupCount(dim) * 4;
+
+    /// <summary>Bytes of the packed codes of <paramref name="count"/> keys (whole tiles).</summary>
+    public static long PackedLength(int count, int dim) => (long)((count + TileKeys - 1) / TileKeys) * TileKeys * PaddedDimension(dim);
+
+    /// <summary>
+    /// Symmetric 8-bit codes of <paramref name="x"/>: scale = max|x| / 127, code = round(x / scale). Returns the scale
+    /// (0 for an all-zero row, whose codes are all 0). <paramref name="residualNorm"/> is an upper bound of the
+    /// Euclidean norm ‖x − scale·code‖₂ (computed in double, rounded up); every component of the residual is at most
+    /// half a step.
+    /// </summary>
+    public static float Quantize(ReadOnlySpan<float> x, Span<sbyte> codes, out float residualNorm) => Quantize(SimdLevel.Scalar, x, codes, out residualNorm);
+
+    /// <summary>
+    /// <see cref="Quantize(ReadOnlySpan{float}, Span{sbyte}, out float)"/> at a vector width: the 512-bit path gives the
+    /// same codes (same division, same round-half-to-even) and a residual bound computed in float with FMA, widened by
+    /// the float sum's worst-case rounding; the scalar path is the reference (double).
+    /// </summary>
+    public static float Quantize(SimdLevel level, ReadOnlySpan<float> x, Span<sbyte> codes, out float residualNorm)
+    {
+        if (level != SimdLevel.Vector512 || x.Length < 16)
+        {
+            return QuantizeReference(x, codes, out residualNorm);
+        }
+
+        float max = System.Numerics.Tensors.TensorPrimitives.MaxMagnitude(x);
+        max = Math.Abs(max);
+        residualNorm = 0;
+        if (max == 0)
+        {
+            codes[..x.Length].Clear();
+            return 0;
+        }
+
+        float scale = max / MaxCode;
+        var vs = Vector512.Create(scale);
+        var lo = Vector512.Create(-MaxCode);
+        var hi = Vector512.Create(MaxCode);
+        var squares = Vector512<float>.Zero;
+        int n = x.Length, d = 0;
+        fixed (float* px = x)
+        fixed (sbyte* pc = codes)
+        {
+            for (; d + 16 <= n; d += 16)
+            {
+                var v = Vector512.Load(px + d);
+                var c = Vector512.Min(Vector512.Max(Vector512.ConvertToInt32(Vector512.Round(v / vs)), lo), hi);
+                var r = Vector512.FusedMultiplyAdd(-vs, Vector512.ConvertToSingle(c), v);
+                squares = Vector512.FusedMultiplyAdd(r, r, squares);
+                for (int i = 0; i < 16; i++)
+                {
+                    pc[d + i] = (sbyte)c.GetElement(i);
+                }
+            }
+        }
+
+        float sum = Vector512.Sum(squares);
+        for (; d < n; d++)
+        {
+            int c = (int)Math.Clamp(MathF.Round(x[d] / scale), -MaxCode, MaxCode);
+            codes[d] = (sbyte)c;
+            float r = MathF.FusedMultiplyAdd(-scale, c, x[d]);
+            sum = MathF.FusedMultiplyAdd(r, r, sum);
+        }
+
+        // Each r is within one rounding of the true residual, and a float sum of n squares within n roundings.
+        residualNorm = RoundUp(Math.Sqrt(sum * (1 + ((n + 4) * 2.4e-7))));
+        return scale;
+    }
+
+    /// <summary>The scalar reference of <see cref="Quantize(SimdLevel, ReadOnlySpan{float}, Span{sbyte}, out float)"/> (residual in double).</summary>
+    public static float QuantizeReference(ReadOnlySpan<float> x, Span<sbyte> codes, out float residualNorm)
+    {
+        float max = 0;
+        foreach (float v in x)
+        {
+            max = Math.Max(max, Math.Abs(v));
+        }
+
+        residualNorm = 0;
+        if (max == 0)
+        {
+            codes[..x.Length].Clear();
+            return 0;
+        }
+
+        float scale = max / MaxCode;
+        double sum = 0;
+        for (int d = 0; d < x.Length; d++)
+        {
+            int c = (int)Math.Clamp(MathF.Round(x[d] / scale), -MaxCode, MaxCode);
+            codes[d] = (sbyte)c;
+            double r = x[d] - ((double)scale * c);
+            sum += r * r;
+        }
+
+        residualNorm = RoundUp(Math.Sqrt(sum));
+        return scale;
+    }
+
+    /// <summary>A non-negative double as the next float up (an upper bound that survives the conversion).</summary>
+    public static float RoundUp(double x) => MathF.BitIncrement((float)(x * (1 + 1e-7)));
+
+    /// <summary>
+    /// Packs row-major codes (count × dim) into tiles: byte (tile t, group g, key j, lane b) holds code[32t + j, 4g + b];
+    /// missing keys and the padding dimensions are zero.
+    /// </summary>
+    public static void PackKeys(ReadOnlySpan<sbyte> codes, int count, int dim, Span<sbyte> destination)
+    {
+        int groups = GroupCount(dim);
+        destination[..(int)PackedLength(count, dim)].Clear();
+        for (int i = 0; i < count; i++)
+        {
+            int tile = i / TileKeys, j = i % TileKeys;
+            int tileStart = tile * TileKeys * groups * 4;
+            for (int d = 0; d < dim; d++)
+            {
+                destination[tileStart + ((d / 4) * TileKeys * 4) + (j * 4) + (d % 4)] = codes[(i * dim) + d];
+            }
+        }
+    }
+
+    /// <summary>
+    /// C (rows × 32, row stride <paramref name="ldc"/>) = U (rows × 4·groups bytes, row stride <paramref name="ldu"/>)
+    /// times one packed key tile, transposed. <paramref name="vnni"/> selects the AVX-VNNI kernel where the machine
+    /// has it; otherwise (or when false) the scalar reference runs.
+    /// </summary>
+    public static void Scores(bool vnni, byte* u, int ldu, int rows, sbyte* tile, int groups, int* c, int ldc)
+    {
+        if (!vnni || !AvxVnni.IsSupported)
+        {
+            ScoresReference(u, ldu, rows, tile, groups, c, ldc);
+            return;
+        }
+
+        int r = 0;
+        for (; r + 6 <= rows; r += 6)
+        {
+            Block6(u + ((nint)r * ldu), ldu, tile, groups, c + ((nint)r * ldc), ldc);
+        }
+
+        for (; r < rows; r++)
+        {
+            Block1(u + ((nint)r * ldu), tile, groups, c + ((nint)r * ldc));
+        }
+    }
+
+    /// <summary>The scalar reference of <see cref="Scores"/>.</summary>
+    public static void ScoresReference(byte* u, int ldu, int rows, sbyte* tile, int groups, int* c, int ldc)
+    {
+        for (int r = 0; r < rows; r++)
+        {
+            byte* q = u + ((nint)r * ldu);
+            for (int j = 0; j < TileKeys; j++)
+            {
+                int sum = 0;
+                for (int g = 0; g < groups; g++)
+                {
+                    sbyte* k = tile + ((nint)g * TileKeys * 4) + (j * 4);
+                    byte* a = q + (g * 4);
+                    sum += (a[0] * k[0]) + (a[1] * k[1]) + (a[2] * k[2]) + (a[3] * k[3]);
+                }
+
+                c[((nint)r * ldc) + j] = sum;
+            }
+        }
+    }
+
+    /// <summary>6 query rows × 32 keys: 24 accumulators of eight lanes; one 4-byte broadcast per row and group.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization | MethodImplOptions.NoInlining)]
+    private static void Block6(byte* u0, int ldu, sbyte* k, int groups, int* c, int ldc)
+    {
+        byte* u1 = u0 + ldu, u2 = u1 + ldu, u3 = u2 + ldu, u4 = u3 + ldu, u5 = u4 + ldu;
+        Vector256<int> a00 = default, a01 = default, a02 = default, a03 = default;
+        Vector256<int> a10 = default, a11 = default, a12 = default, a13 = default;
+        Vector256<int> a20 = default, a21 = default, a22 = default, a23 = default;
+        Vector256<int> a30 = default, a31 = default, a32 = default, a33 = default;
+        Vector256<int> a40 = default, a41 = default, a42 = default, a43 = default;
+        Vector256<int> a50 = default, a51 = default, a52 = default, a53 = default;
+        for (nint g = 0; g < groups; g++, k += TileKeys * 4)
+        {
+            var k0 = Vector256.Load(k);
+            var k1 = Vector256.Load(k + 32);
+            var k2 = Vector256.Load(k + 64);
+            var k3 = Vector256.Load(k + 96);
+            var b = Vector256.Create(*(int*)(u0 + (g * 4))).AsByte();
+            a00 = AvxVnni.MultiplyWideningAndAdd(a00, b, k0);
+            a01 = AvxVnni.MultiplyWideningAndAdd(a01, b, k1);
+            a02 = AvxVnni.MultiplyWideningAndAdd(a02, b, k2);
+            a03 = AvxVnni.MultiplyWideningAndAdd(a03, b, k3);
+            b = Vector256.Create(*(int*)(u1 + (g * 4))).AsByte();
+            a10 = AvxVnni.MultiplyWideningAndAdd(a10, b, k0);
+            a11 = AvxVnni.MultiplyWideningAndAdd(a11, b, k1);
+            a12 = AvxVnni.MultiplyWideningAndAdd(a12, b, k2);
+            a13 = AvxVnni.MultiplyWideningAndAdd(a13, b, k3);
+            b = Vector256.Create(*(int*)(u2 + (g * 4))).AsByte();
+            a20 = AvxVnni.MultiplyWideningAndAdd(a20, b, k0);
+            a21 = AvxVnni.MultiplyWideningAndAdd(a21, b, k1);
+            a22 = AvxVnni.MultiplyWideningAndAdd(a22, b, k2);
+            a23 = AvxVnni.MultiplyWideningAndAdd(a23, b, k3);
+            b = Vector256.Create(*(int*)(u3 + (g * 4))).AsByte();
+            a30 = AvxVnni.MultiplyWideningAndAdd(a30, b, k0);
+            a31 = AvxVnni.MultiplyWideningAndAdd(a31, b, k1);
+            a32 = AvxVnni.MultiplyWideningAndAdd(a32, b, k2);
+            a33 = AvxVnni.MultiplyWideningAndAdd(a33, b, k3);
+            b = Vector256.Create(*(int*)(u4 + (g * 4))).AsByte();
+            a40 = AvxVnni.MultiplyWideningAndAdd(a40, b, k0);
+            a41 = AvxVnni.MultiplyWideningAndAdd(a41, b, k1);
+            a42 = AvxVnni.MultiplyWideningAndAdd(a42, b, k2);
+            a43 = AvxVnni.MultiplyWideningAndAdd(a43, b, k3);
+            b = Vector256.Create(*(int*)(u5 + (g * 4))).AsByte();
+            a50 = AvxVnni.MultiplyWideningAndAdd(a50, b, k0);
+            a51 = AvxVnni.MultiplyWideningAndAdd(a51, b, k1);
+            a52 = AvxVnni.MultiplyWideningAndAdd(a52, b, k2);
+            a53 = AvxVnni.MultiplyWideningAndAdd(a53, b, k3);
+        }
+
+        nint l = ldc;
+        Store4(c, a00, a01, a02, a03);
+        Store4(c + l, a10, a11, a12, a13);
+        Store4(c + (2 * l), a20, a21, a22, a23);
+        Store4(c + (3 * l), a30, a31, a32, a33);
+        Store4(c + (4 * l), a40, a41, a42, a43);
+        Store4(c + (5 * l), a50, a51, a52, a53);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization | MethodImplOptions.NoInlining)]
+    private static void Block1(byte* u, sbyte* k, int groups, int* c)
+    {
+        Vector256<int> a0 = default, a1 = default, a2 = default, a3 = default;
+        for (nint g = 0; g < groups; g++, k += TileKeys * 4)
+        {
+            var b = Vector256.Create(*(int*)(u + (g * 4))).AsByte();
+            a0 = AvxVnni.MultiplyWideningAndAdd(a0, b, Vector256.Load(k));
+            a1 = AvxVnni.MultiplyWideningAndAdd(a1, b, Vector256.Load(k + 32));
+            a2 = AvxVnni.MultiplyWideningAndAdd(a2, b, Vector256.Load(k + 64));
+            a3 = AvxVnni.MultiplyWideningAndAdd(a3, b, Vector256.Load(k + 96));
+        }
+
+        Store4(c, a0, a1, a2, a3);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Store4(int* c, Vector256<int> a0, Vector256<int> a1, Vector256<int> a2, Vector256<int> a3)
+    {
+        a0.Store(c);
+        a1.Store(c + 8);
+        a2.Store(c + 16);
+        a3.Store(c + 24);
+    }
+}

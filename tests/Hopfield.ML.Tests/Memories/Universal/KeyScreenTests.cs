@@ -1,0 +1,164 @@
+using Hopfield.ML.Memories.Universal;
+using Hopfield.ML.Numerics;
+using Hopfield.ML.Tests.Memories.Common;
+
+namespace Hopfield.ML.Tests.Memories.Universal;
+
+public unsafe class KeyScreenTests
+{
+    /// <summary>The 8-bit dots of every key of a tile, for one query.</summary>
+    private static int[] Dots(KeyScreen screen, byte[] codes, int keyStart, int kc)
+    {
+        var dots = new int[RetrievalEngine.KeyTile];
+        fixed (byte* u = codes)
+        fixed (int* d = dots)
+        {
+            for (int sub = 0; sub < kc; sub += Int8Gemm.TileKeys)
+            {
+                Int8Gemm.Scores(vnni: true, u, screen.PaddedDimension, 1, screen.Codes + ((nint)(keyStart + sub) * screen.PaddedDimension), screen.Groups, d + sub, RetrievalEngine.KeyTile);
+            }
+        }
+
+        return dots;
+    }
+
+    [Theory]
+    [InlineData(1, 1, 1f)]
+    [InlineData(37, 517, 1f)]
+    [InlineData(64, 300, 1e-4f)]
+    [InlineData(130, 129, 1e5f)]
+    public void BoundsContainTheFloatScoreAtEveryLevel(int dim, int count, float scale)
+    {
+        float[] keys = TestData.Gaussian(dim, count * dim, scale), queries = TestData.Gaussian(dim + 1, 7 * dim, scale);
+        keys[0] = 0; // a zero component and, for dim 1, a zero key
+        var screen = new KeyScreen(keys, count, dim);
+        var codes = new byte[screen.PaddedDimension];
+        var signed = new sbyte[dim];
+        var upper = new float[RetrievalEngine.KeyTile];
+        for (int qi = 0; qi < 7; qi++)
+        {
+            var q = queries.AsSpan(qi * dim, dim);
+            QueryCode code;
+            fixed (byte* u = codes)
+            {
+                code = screen.EncodeQuery(SimdCapabilities.Best, q, u, signed);
+            }
+
+            for (int keyStart = 0; keyStart < count; keyStart += RetrievalEngine.KeyTile)
+            {
+                int kc = Math.Min(RetrievalEngine.KeyTile, count - keyStart);
+                int[] dots = Dots(screen, codes, keyStart, kc);
+                float[]? first = null;
+                float firstBest = 0;
+                foreach (SimdLevel level in SimdCapabilities.Supported)
+                {
+                    float best;
+                    fixed (int* d = dots)
+                    fixed (float* up = upper)
+                    {
+                        best = screen.TileBounds(level, d, keyStart, kc, code, up);
+                    }
+
+                    // Same floats on every path.
+                    if (first is null)
+                    {
+                        first = upper[..kc];
+                        firstBest = best;
+                    }
+                    else
+                    {
+                        Assert.Equal(first, upper[..kc]);
+                        Assert.Equal(firstBest, best);
+                    }
+                }
+
+                double bestScore = double.NegativeInfinity;
+                for (int j = 0; j < kc; j++)
+                {
+                    // The exact score (double) and the float one the dense path computes both lie below the upper bound.
+                    double exact = 0;
+                    float fl = 0;
+                    for (int d = 0; d < dim; d++)
+                    {
+                        exact += (double)q[d] * keys[((keyStart + j) * dim) + d];
+                        fl = MathF.FusedMultiplyAdd(q[d], keys[((keyStart + j) * dim) + d], fl);
+                    }
+
+                    Assert.True(exact <= first![j] && fl <= first[j], $"key {keyStart + j}: score {exact} above bound {first[j]}");
+                    bestScore = Math.Max(bestScore, exact);
+                }
+
+                Assert.True(firstBest <= bestScore, $"lower bound {firstBest} above the best score {bestScore}");
+            }
+        }
+    }
+
+    [Fact]
+    public void BoundsAreTight()
+    {
+        // Not a vacuous bound: at D = 784 the half-width (e_q‖k‖₁ + e_k‖q̂‖₁, about 2 × 0.013 × 627 ≈ 17, up to 23 for keys
+        // with a large component) stays under the score spread σ = √D = 28, i.e. under one logit at the usual β = 1/√D,
+        // against the ln(P/τ) ≈ 25 logits a key must fall behind to be left out.
+        const int dim = 784, count = 256;
+        float[] keys = TestData.Gaussian(3, count * dim), q = TestData.Gaussian(4, dim);
+        var screen = new KeyScreen(keys, count, dim);
+        var codes = new byte[screen.PaddedDimension];
+        QueryCode code;
+        fixed (byte* u = codes)
+        {
+            code = screen.EncodeQuery(SimdLevel.Scalar, q, u, new sbyte[dim]);
+        }
+
+        int[] dots = Dots(screen, codes, 0, 128);
+        var upper = new float[128];
+        fixed (int* d = dots)
+        fixed (float* up = upper)
+        {
+            screen.TileBounds(SimdLevel.Scalar, d, 0, 128, code, up);
+        }
+
+        for (int j = 0; j < 128; j++)
+        {
+            double exact = 0;
+            for (int d = 0; d < dim; d++)
+            {
+                exact += (double)q[d] * keys[(j * dim) + d];
+            }
+
+            Assert.InRange(upper[j] - exact, 0, 28);
+        }
+    }
+
+    [Fact]
+    public void CollectAndCompactKeepExactlyTheKeysAtOrAboveTheThreshold()
+    {
+        var upper = new float[128];
+        var random = new Random(3);
+        for (int i = 0; i < upper.Length; i++)
+        {
+            upper[i] = (float)random.NextDouble();
+        }
+
+        upper[5] = 0.5f; // exactly at the threshold: kept
+        foreach (int kc in new[] { 1, 15, 16, 17, 100, 128 })
+        {
+            var expected = Enumerable.Range(0, kc).Where(j => upper[j] >= 0.5f).Select(j => 1000 + j).ToArray();
+            foreach (SimdLevel level in SimdCapabilities.Supported)
+            {
+                var ix = new int[128];
+                var bounds = new float[128];
+                int n;
+                fixed (float* up = upper, b = bounds)
+                fixed (int* p = ix)
+                {
+                    n = KeyScreen.Collect(level, up, 1000, kc, 0.5f, p, b, 0);
+                    Assert.Equal(expected, ix[..n]);
+                    Assert.Equal(expected.Select(i => upper[i - 1000]), bounds[..n]);
+                    n = KeyScreen.Compact(p, b, n, 0.8f);
+                }
+
+                Assert.Equal(expected.Where(i => upper[i - 1000] >= 0.8f), ix[..n]);
+            }
+        }
+    }
+}

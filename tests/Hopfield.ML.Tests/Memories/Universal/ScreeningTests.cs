@@ -1,0 +1,131 @@
+using Hopfield.ML.Memories.Universal;
+using Hopfield.ML.Numerics;
+using Hopfield.ML.Tests.Memories.Common;
+
+namespace Hopfield.ML.Tests.Memories.Universal;
+
+public unsafe class ScreeningTests
+{
+    /// <summary>A fused batch with the log-sum-exp too (what the modern network's energy uses).</summary>
+    private static void Run(UniversalHopfieldMemory m, float[] q, int n, float[] outputs, float[] lse)
+    {
+        fixed (float* pq = q, po = outputs, pl = lse)
+        {
+            m.Engine.Run(RetrievalEngine.Mode.Fused, pq, n, po, null, pl, null, 0);
+        }
+    }
+
+    // At D = 37 dot scores spread with σ = √37 ≈ 6 and cosine ones with σ ≈ 0.16; a key is left out only when its
+    // weight is below τ/P = 1e-6/1037, i.e. ln(P/τ) ≈ 21 logits under the best. β·σ of 24–48 is peaked, 0.12 is flat.
+    public static TheoryData<SimilarityFunction, float, MemoryStorage, bool> Cases => new()
+    {
+        { SimilarityFunction.Dot, 4f, MemoryStorage.Float32, true },
+        { SimilarityFunction.Dot, 8f, MemoryStorage.Float32, true },
+        { SimilarityFunction.Dot, 0.02f, MemoryStorage.Float32, false },
+        { SimilarityFunction.Dot, 4f, MemoryStorage.BFloat16, true },
+        { SimilarityFunction.Cosine, 300f, MemoryStorage.Float32, true },
+        { SimilarityFunction.Cosine, 300f, MemoryStorage.BFloat16, true },
+    };
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void ScreenedEqualsDenseWithinTheToleranceAtEveryLevel(SimilarityFunction sim, float beta, MemoryStorage storage, bool peaked)
+    {
+        const int count = 1037, dim = 37, valueDim = 11, queries = 131;
+        const float tolerance = 1e-6f;
+        float[] keys = TestData.Gaussian(11, count * dim), values = TestData.Gaussian(13, count * valueDim), q = TestData.Gaussian(12, queries * dim);
+        var options = new UniversalHopfieldOptions { Similarity = sim, Beta = beta, Storage = storage };
+        foreach (SimdLevel level in SimdCapabilities.Supported)
+        {
+            var dense = new UniversalHopfieldMemory(keys, count, values, options, level);
+            var screened = new UniversalHopfieldMemory(keys, count, values, options with { SparseTolerance = tolerance, Screening = true }, level);
+            float[] expected = new float[queries * valueDim], actual = new float[queries * valueDim];
+            float[] expectedLse = new float[queries], actualLse = new float[queries];
+            Run(dense, q, queries, expected, expectedLse);
+            Run(screened, q, queries, actual, actualLse);
+
+            // Left-out keys weigh < τ in total: |Δ| ≤ 2τ·max|v| plus float noise.
+            TestData.AssertClose(expected, actual, (2 * tolerance * values.Max(Math.Abs)) + 1e-5f, $"{sim} β={beta} {storage} {level}");
+            TestData.AssertClose(expectedLse, actualLse, 1e-4f, $"lse {sim} β={beta} {storage} {level}");
+            var (screenedQueries, fallbacks, exact) = screened.Engine.ScreenStatistics;
+            Assert.Equal(queries, screenedQueries);
+            if (peaked)
+            {
+                // Peaked: the screen actually skips keys (a few per query get an exact score, not all 1037).
+                Assert.True(fallbacks == 0 && exact < queries * count / 4, $"{fallbacks} fallbacks, {exact} exact scores at β={beta}");
+            }
+        }
+    }
+
+    [Fact]
+    public void QueriesWithMoreCandidatesThanSlotsFallBackToTheFusedPath()
+    {
+        // A flat softmax over more keys than a query has candidate slots: every key stays a candidate.
+        const int count = RetrievalEngine.ScreenCapacity + 900, dim = 16, queries = 20;
+        float[] keys = TestData.Gaussian(51, count * dim), q = TestData.Gaussian(52, queries * dim);
+        var options = new UniversalHopfieldOptions { Beta = 0.01f };
+        var dense = new UniversalHopfieldMemory(keys, count, default, options);
+        var screened = new UniversalHopfieldMemory(keys, count, default, options with { SparseTolerance = 1e-6f, Screening = true });
+        float[] expected = new float[queries * dim], actual = new float[queries * dim];
+        dense.RetrieveBatch(q, queries, expected);
+        screened.RetrieveBatch(q, queries, actual);
+        TestData.AssertClose(expected, actual, 1e-5f, "fallback");
+        Assert.Equal((queries, (long)queries, 0L), screened.Engine.ScreenStatistics);
+    }
+
+    [Fact]
+    public void ResultsDoNotDependOnThreadsOrBatchSplit()
+    {
+        const int count = 3000, dim = 64, queries = 257;
+        float[] keys = TestData.Gaussian(31, count * dim), q = TestData.Gaussian(32, queries * dim);
+        float[]? first = null;
+        foreach (int threads in new[] { 1, 2, 3 })
+        {
+            var m = new UniversalHopfieldMemory(keys, count, default, new UniversalHopfieldOptions { Beta = 0.5f, SparseTolerance = 1e-6f, Screening = true, Threads = threads });
+            var output = new float[queries * dim];
+            m.RetrieveBatch(q, queries, output);
+            first ??= output;
+            Assert.Equal(first, output);
+
+            var one = new float[dim];
+            m.Retrieve(q.AsSpan(100 * dim, dim), one);
+            Assert.Equal(first.AsSpan(100 * dim, dim).ToArray(), one);
+        }
+    }
+
+    [Fact]
+    public void ScreeningRetrievesTheStoredPatternFromANoisyCue()
+    {
+        const int count = 2000, dim = 128;
+        float[] keys = TestData.Gaussian(41, count * dim);
+        var m = new UniversalHopfieldMemory(keys, count, default, new UniversalHopfieldOptions { Beta = 1f, SparseTolerance = 1e-6f, Screening = true });
+        float[] cue = keys.AsSpan(777 * dim, dim).ToArray();
+        float[] noise = TestData.Gaussian(42, dim, 0.5f);
+        for (int d = 0; d < dim; d++)
+        {
+            cue[d] += noise[d];
+        }
+
+        var output = new float[dim];
+        m.Retrieve(cue, output);
+        TestData.AssertClose(keys.AsSpan(777 * dim, dim), output, 1e-5f, "pattern 777");
+    }
+
+    [Theory]
+    [InlineData(0f, SeparationFunction.Softmax, SimilarityFunction.Dot, "SparseTolerance")]
+    [InlineData(1e-6f, SeparationFunction.Max, SimilarityFunction.Dot, "softmax")]
+    [InlineData(1e-6f, SeparationFunction.Softmax, SimilarityFunction.NegativeEuclidean, "dot or cosine")]
+    public void ScreeningNeedsToleranceSoftmaxAndDot(float tolerance, SeparationFunction separation, SimilarityFunction similarity, string named)
+    {
+        float[] keys = TestData.Gaussian(1, 40);
+        var ex = Assert.Throws<ArgumentException>(() => new UniversalHopfieldMemory(keys, 4, default, new UniversalHopfieldOptions
+        {
+            SparseTolerance = tolerance,
+            Separation = separation,
+            Similarity = similarity,
+            Screening = true,
+        }));
+        Assert.Contains("Screening", ex.Message, StringComparison.Ordinal);
+        Assert.Contains(named, ex.Message, StringComparison.Ordinal);
+    }
+}
