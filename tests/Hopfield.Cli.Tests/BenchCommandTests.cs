@@ -28,8 +28,8 @@ public class BenchCommandTests
     [Fact]
     public void ScreenedRetrievalReportsItsWorkAndMatchesDense()
     {
-        // β = 4 at D = 64: scores spread with σ = 8 (32 logits) against ln(P/τ) ≈ 22, so most of the 3000 keys are screened out.
-        var (code, output, error) = CliRunner.Run("bench", "retrieval", "--patterns", "3000", "--dim", "64", "--queries", "40", "--beta", "4", "--repeats", "2", "--sparse", "1e-6", "--screen", "--verify", "--json");
+        // β = 4 at D = 64: scores spread with σ = 8 (32 logits) against ln(P/τ) ≈ 23, so most of the 9000 keys are screened out.
+        var (code, output, error) = CliRunner.Run("bench", "retrieval", "--patterns", "9000", "--dim", "64", "--queries", "40", "--beta", "4", "--repeats", "2", "--sparse", "1e-6", "--screen", "--verify", "--json");
         Assert.True(code == 0, error);
         using var doc = JsonDocument.Parse(output);
         var root = doc.RootElement;

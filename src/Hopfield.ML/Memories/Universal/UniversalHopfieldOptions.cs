@@ -46,8 +46,9 @@ public sealed record UniversalHopfieldOptions
     /// <c>SparseTolerance / Count</c> of the best one get an exact score and pull their value row in, and the keys left
     /// out weigh less than <see cref="SparseTolerance"/> together, so the output stays within
     /// 2 × tolerance × max|value| of the dense one. Pays when the softmax is peaked (β·score spread of tens, the regime of
-    /// retrieval); a query with too many candidates falls back to the fused path, so the answer never depends on it.
-    /// Needs <see cref="SparseTolerance"/> &gt; 0, softmax separation and dot or cosine similarity. Default: off.
+    /// retrieval) and the memory is large: memories of fewer than 8192 keys run the fused sparse path instead (the 8-bit
+    /// pass saves less than it adds there). A query with too many candidates falls back to the fused path, so the answer
+    /// never depends on it. Needs <see cref="SparseTolerance"/> &gt; 0, softmax separation and dot or cosine similarity. Default: off.
     /// </summary>
     public bool Screening { get; init; }
 

@@ -16,7 +16,7 @@ public unsafe class ScreeningTests
     }
 
     // At D = 37 dot scores spread with σ = √37 ≈ 6 and cosine ones with σ ≈ 0.16; a key is left out only when its
-    // weight is below τ/P = 1e-6/1037, i.e. ln(P/τ) ≈ 21 logits under the best. β·σ of 24–48 is peaked, 0.12 is flat.
+    // weight is below τ/P = 1e-6/8229, i.e. ln(P/τ) ≈ 23 logits under the best. β·σ of 24–48 is peaked, 0.12 is flat.
     public static TheoryData<SimilarityFunction, float, MemoryStorage, bool> Cases => new()
     {
         { SimilarityFunction.Dot, 4f, MemoryStorage.Float32, true },
@@ -31,7 +31,7 @@ public unsafe class ScreeningTests
     [MemberData(nameof(Cases))]
     public void ScreenedEqualsDenseWithinTheToleranceAtEveryLevel(SimilarityFunction sim, float beta, MemoryStorage storage, bool peaked)
     {
-        const int count = 1037, dim = 37, valueDim = 11, queries = 131;
+        const int count = RetrievalEngine.ScreenMinimumCount + 37, dim = 37, valueDim = 11, queries = 131;
         const float tolerance = 1e-6f;
         float[] keys = TestData.Gaussian(11, count * dim), values = TestData.Gaussian(13, count * valueDim), q = TestData.Gaussian(12, queries * dim);
         var options = new UniversalHopfieldOptions { Similarity = sim, Beta = beta, Storage = storage };
@@ -61,7 +61,7 @@ public unsafe class ScreeningTests
     public void QueriesWithMoreCandidatesThanSlotsFallBackToTheFusedPath()
     {
         // A flat softmax over more keys than a query has candidate slots: every key stays a candidate.
-        const int count = RetrievalEngine.ScreenCapacity + 900, dim = 16, queries = 20;
+        const int count = RetrievalEngine.ScreenMinimumCount + 900, dim = 16, queries = 20;
         float[] keys = TestData.Gaussian(51, count * dim), q = TestData.Gaussian(52, queries * dim);
         var options = new UniversalHopfieldOptions { Beta = 0.01f };
         var dense = new UniversalHopfieldMemory(keys, count, default, options);
@@ -74,9 +74,20 @@ public unsafe class ScreeningTests
     }
 
     [Fact]
+    public void SmallMemoriesRunTheFusedSparsePath()
+    {
+        const int count = RetrievalEngine.ScreenMinimumCount - 1, dim = 8;
+        float[] keys = TestData.Gaussian(61, count * dim);
+        var m = new UniversalHopfieldMemory(keys, count, default, new UniversalHopfieldOptions { SparseTolerance = 1e-6f, Screening = true });
+        Assert.False(m.Engine.Screening);
+        m.Retrieve(keys.AsSpan(0, dim), new float[dim]);
+        Assert.Equal((0L, 0L, 0L), m.Engine.ScreenStatistics);
+    }
+
+    [Fact]
     public void ResultsDoNotDependOnThreadsOrBatchSplit()
     {
-        const int count = 3000, dim = 64, queries = 257;
+        const int count = RetrievalEngine.ScreenMinimumCount + 1000, dim = 64, queries = 257;
         float[] keys = TestData.Gaussian(31, count * dim), q = TestData.Gaussian(32, queries * dim);
         float[]? first = null;
         foreach (int threads in new[] { 1, 2, 3 })
@@ -96,7 +107,7 @@ public unsafe class ScreeningTests
     [Fact]
     public void ScreeningRetrievesTheStoredPatternFromANoisyCue()
     {
-        const int count = 2000, dim = 128;
+        const int count = RetrievalEngine.ScreenMinimumCount, dim = 128;
         float[] keys = TestData.Gaussian(41, count * dim);
         var m = new UniversalHopfieldMemory(keys, count, default, new UniversalHopfieldOptions { Beta = 1f, SparseTolerance = 1e-6f, Screening = true });
         float[] cue = keys.AsSpan(777 * dim, dim).ToArray();
