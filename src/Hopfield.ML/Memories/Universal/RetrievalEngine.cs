@@ -704,6 +704,12 @@ internal sealed unsafe class RetrievalEngine
             n = KeyScreen.Compact(ix, score, n, lower - _screenCut);
             for (int c = 0; c < n; c++)
             {
+                // The survivors are scattered rows, mostly not in cache: fetch the row two ahead while this one is used.
+                if (c + 2 < n)
+                {
+                    Prefetch(keys + ((nint)ix[c + 2] * dim), dim);
+                }
+
                 score[c] = VectorKernels.Dot(Level, q, new ReadOnlySpan<float>(keys + ((nint)ix[c] * dim), dim));
                 fastMax = Math.Max(fastMax, score[c]);
                 maxScale = Math.Max(maxScale, screen.Scale(ix[c]));
@@ -794,6 +800,18 @@ internal sealed unsafe class RetrievalEngine
             for (int j = 0; j < m; j++)
             {
                 scores[c + j] = sc[j];
+            }
+        }
+    }
+
+    /// <summary>Software prefetch of <paramref name="n"/> floats, one request per cache line (no-op without SSE).</summary>
+    private static void Prefetch(float* p, int n)
+    {
+        if (System.Runtime.Intrinsics.X86.Sse.IsSupported)
+        {
+            for (int i = 0; i < n; i += 16)
+            {
+                System.Runtime.Intrinsics.X86.Sse.Prefetch0(p + i);
             }
         }
     }
