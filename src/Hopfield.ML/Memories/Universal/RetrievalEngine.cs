@@ -605,7 +605,9 @@ internal sealed unsafe class RetrievalEngine
                 count[r] = 0;
             }
 
-            for (int keyStart = 0; keyStart < Count; keyStart += KeyTile)
+            // Stops early once every query of the block has overflowed (a flat softmax): they all go to the fused path.
+            int active = len;
+            for (int keyStart = 0; keyStart < Count && active > 0; keyStart += KeyTile)
             {
                 int kc = Math.Min(KeyTile, Count - keyStart);
                 for (int sub = 0; sub < kc; sub += Int8Gemm.TileKeys)
@@ -632,6 +634,7 @@ internal sealed unsafe class RetrievalEngine
                         if (n + kc > ScreenCapacity)
                         {
                             count[r] = -1;
+                            active--;
                             continue;
                         }
                     }
