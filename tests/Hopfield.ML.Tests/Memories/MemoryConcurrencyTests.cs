@@ -69,6 +69,27 @@ public sealed class MemoryConcurrencyTests
     }
 
     [Fact]
+    public void ScreenedMemory_RetrieveFromEightThreads_EqualsSequential()
+    {
+        // The screened path (8-bit pass, candidate lists, gathered fallback rows) shares pooled scratch between callers.
+        const int count = Hopfield.ML.Memories.Universal.RetrievalEngine.ScreenMinimumCount + 100, dim = 16;
+        float[] keys = TestData.Gaussian(5, count * dim);
+        var peaked = new UniversalHopfieldMemory(keys, count, default, new UniversalHopfieldOptions { Beta = 3f, SparseTolerance = 1e-6f, Screening = true, Threads = 2 });
+        var flat = new UniversalHopfieldMemory(keys, count, default, new UniversalHopfieldOptions { Beta = 0.05f, SparseTolerance = 1e-6f, Screening = true });
+        UniversalHopfieldMemory[] memories = [peaked, flat];
+        var queries = Enumerable.Range(0, 8).Select(b => TestData.Gaussian(200 + b, ((3 * b) + 1) * dim)).ToArray();
+        ConcurrencyStress.Run(memories.Length * queries.Length, i =>
+        {
+            var m = memories[i % memories.Length];
+            var q = queries[i / memories.Length];
+            var output = new float[q.Length];
+            m.RetrieveBatch(q, q.Length / dim, output);
+            return output;
+        }, (a, b) => ConcurrencyStress.BitEqual(a, b), budgetSeconds: Budget);
+        Assert.True(peaked.Engine.ScreenStatistics.ExactScores > 0 && flat.Engine.ScreenStatistics.Fallbacks > 0);
+    }
+
+    [Fact]
     public void ModernNetwork_RetrieveFromEightThreads_EqualsSequential()
     {
         const int count = 48, dim = 40;
