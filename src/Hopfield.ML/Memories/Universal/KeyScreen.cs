@@ -85,9 +85,6 @@ internal sealed unsafe class KeyScreen
     /// <summary>Quantisation scale of key <paramref name="i"/> (max|k| / 127).</summary>
     public float Scale(int i) => _scale[i];
 
-    /// <summary>Bytes held: codes plus four numbers per key.</summary>
-    public long Bytes => _codes.LongLength + (16L * _scale.Length);
-
     /// <summary>
     /// Quantises one query for the 8-bit product: <paramref name="codes"/> receives code + 128 as unsigned bytes
     /// (padding dimensions 128, i.e. code 0). Returns the numbers <see cref="TileBounds"/> needs.

@@ -190,9 +190,6 @@ internal sealed unsafe class RetrievalEngine
     /// <summary>Whether softmax retrievals are screened with the 8-bit key copy (asked for, and at least <see cref="ScreenMinimumCount"/> keys).</summary>
     public bool Screening => _screen is not null;
 
-    /// <summary>Bytes screening adds: the 8-bit key copy and the row-major float keys for exact scores (0 without screening).</summary>
-    public long ScreenBytes => _screen is null ? 0 : _screen.Bytes + (sizeof(float) * _screenRows!.LongLength);
-
     /// <summary>
     /// Screening counters since construction: queries screened, those that fell back to the fused path (too many
     /// candidates), and exact scores computed for the others (dense would compute Count per query).
