@@ -35,8 +35,6 @@ internal sealed unsafe class KeyScreen
     /// <summary>Quantises <paramref name="keys"/> (row-major count × dim, as the scores see them: normalised for cosine).</summary>
     public KeyScreen(ReadOnlySpan<float> keys, int count, int dim)
     {
-        Count = count;
-        Dimension = dim;
         Groups = Int8Gemm.GroupCount(dim);
         PaddedDimension = Int8Gemm.PaddedDimension(dim);
         int padded = (count + RetrievalEngine.KeyTile - 1) / RetrievalEngine.KeyTile * RetrievalEngine.KeyTile;
@@ -66,12 +64,6 @@ internal sealed unsafe class KeyScreen
         Int8Gemm.PackKeys(rowCodes, count, dim, _codes);
         Codes = (sbyte*)Unsafe.AsPointer(ref _codes[0]);
     }
-
-    /// <summary>Stored keys.</summary>
-    public int Count { get; }
-
-    /// <summary>Key dimension.</summary>
-    public int Dimension { get; }
 
     /// <summary>Groups of four dimensions.</summary>
     public int Groups { get; }

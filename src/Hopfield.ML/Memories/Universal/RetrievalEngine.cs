@@ -577,8 +577,9 @@ internal sealed unsafe class RetrievalEngine
     /// <summary>
     /// Screened softmax retrieval of one block (<see cref="KeyScreen"/>): 8-bit scores of every key give each query a
     /// lower bound L of its best score and an upper bound of every key's; keys whose upper bound reaches
-    /// L − ln(P/τ)/β stay candidates (the list is pruned as L grows). Then only the candidates get exact scores (the
-    /// same packed-panel kernel as the dense path) and a softmax, and only their value rows are added. Queries whose
+    /// L − ln(P/τ)/β stay candidates (the list is pruned as L grows). Then only the candidates are scored in float
+    /// (<see cref="ExactSoftmax"/>: the ones that can matter with the dense path's FMA chain) and only their value rows
+    /// are added. Queries whose
     /// candidates do not fit <see cref="ScreenCapacity"/> are gathered and run through <see cref="FusedBlock"/>.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
