@@ -1,7 +1,7 @@
 using BenchmarkDotNet.Running;
 using Hopfield.Benchmarks;
 
-// `--raw [m n k]` times the kernels; `--raw fused P D m [hot]` the fused loop without softmax; with a stopwatch and the thread's CPU time (quick, for tuning on a shared machine);
+// `--raw [m n k]` times the kernels; `--raw fused P D m [hot]` the fused loop without softmax; `--raw chains P D n [hot]` the exact-score chains; with a stopwatch and the thread's CPU time (quick, for tuning on a shared machine);
 // `--chart OUT.svg RAW.jsonl...` draws bench/peers/compare.sh --raw records as a bar chart;
 // anything else goes to BenchmarkDotNet, e.g. `--filter '*Gemm*' --job short`.
 if (args.Length > 0 && args[0] == "--chart")
@@ -15,6 +15,13 @@ if (args.Length > 0 && args[0] == "--raw")
     {
         var inv = System.Globalization.CultureInfo.InvariantCulture;
         Hopfield.Benchmarks.RawFusedTimer.Run(int.Parse(args[2], inv), int.Parse(args[3], inv), int.Parse(args[4], inv), args.Length > 5 && args[5] == "hot");
+        return 0;
+    }
+
+    if (args.Length > 1 && args[1] == "chains")
+    {
+        var inv = System.Globalization.CultureInfo.InvariantCulture;
+        Hopfield.Benchmarks.RawChainsTimer.Run(int.Parse(args[2], inv), int.Parse(args[3], inv), int.Parse(args[4], inv), args.Length > 5 && args[5] == "hot");
         return 0;
     }
 

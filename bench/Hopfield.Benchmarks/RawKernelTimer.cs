@@ -158,3 +158,52 @@ internal static unsafe class RawFusedTimer
         }
     }
 }
+
+/// <summary>
+/// The exact-score chains of the screened path (<see cref="ExactChains"/>): n scattered keys of a P × D row-major
+/// memory per call, a new random set each call (or the same set again and again, "hot").
+/// </summary>
+internal static unsafe class RawChainsTimer
+{
+    public static void Run(int patterns, int d, int n, bool hot)
+    {
+        var random = new Random(1);
+        float[] q = new float[d], keys = new float[patterns * d], scores = new float[n];
+        for (int i = 0; i < q.Length; i++)
+        {
+            q[i] = (float)(random.NextDouble() - 0.5);
+        }
+
+        for (int i = 0; i < keys.Length; i++)
+        {
+            keys[i] = (float)(random.NextDouble() - 0.5);
+        }
+
+        const int sets = 4096;
+        int[] ix = new int[sets * n];
+        for (int i = 0; i < ix.Length; i++)
+        {
+            ix[i] = random.Next(patterns);
+        }
+
+        foreach (SimdLevel level in new[] { SimdCapabilities.Best, SimdLevel.Scalar })
+        {
+            fixed (float* pq = q, pk = keys, ps = scores)
+            fixed (int* pix = ix)
+            {
+                for (int round = 0; round < 3; round++)
+                {
+                    int calls = level == SimdLevel.Scalar ? 5_000 : 50_000;
+                    long t0 = Stopwatch.GetTimestamp();
+                    for (int c = 0; c < calls; c++)
+                    {
+                        ExactChains.Dots(level, pq, pk, d, pix + (hot ? 0 : (c % sets) * n), n, ps);
+                    }
+
+                    double ns = Stopwatch.GetElapsedTime(t0).TotalMilliseconds * 1e6 / calls;
+                    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"chains {level} {(hot ? "hot" : "scattered")} P={patterns} D={d} n={n}: {ns:0} ns per call, {ns / n:0.0} ns per key"));
+                }
+            }
+        }
+    }
+}

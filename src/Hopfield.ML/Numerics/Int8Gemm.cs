@@ -52,17 +52,80 @@ internal static unsafe class Int8Gemm
     /// </summary>
     public static float Quantize(SimdLevel level, ReadOnlySpan<float> x, Span<sbyte> codes, out float residualNorm)
     {
+        if (codes.Length < x.Length)
+        {
+            throw new ArgumentException($"The code buffer holds {codes.Length} codes, fewer than the row's {x.Length}.", nameof(codes));
+        }
+
         if (level != SimdLevel.Vector512 || x.Length < 16)
         {
             return QuantizeReference(x, codes, out residualNorm);
         }
 
-        float max = System.Numerics.Tensors.TensorPrimitives.MaxMagnitude(x);
-        max = Math.Abs(max);
+        fixed (sbyte* pc = codes)
+        {
+            return Quantize512(x, pc, null, out residualNorm, out _, out _);
+        }
+    }
+
+    /// <summary>
+    /// Codes of one query for <see cref="Scores"/>: <paramref name="biased"/> receives code + 128 as unsigned bytes for
+    /// the <paramref name="x"/>.Length dimensions (the caller pads). Returns the scale (as <see cref="Quantize(SimdLevel,
+    /// ReadOnlySpan{float}, Span{sbyte}, out float)"/>, same codes at every level) with an upper bound of ‖x − q̂‖₂, an
+    /// upper bound of ‖x‖₁ and Σ code² (exact).
+    /// </summary>
+    public static float QuantizeBiased(SimdLevel level, ReadOnlySpan<float> x, byte* biased, Span<sbyte> buffer, out float residualNorm, out double l1, out long codeSquares)
+    {
+        if (level == SimdLevel.Vector512 && x.Length >= 16)
+        {
+            float scale512 = Quantize512(x, null, biased, out residualNorm, out float l1Float, out codeSquares);
+
+            // A float sum of n magnitudes is within n roundings of the exact one.
+            l1 = l1Float * (1 + ((x.Length + 4) * 2.4e-7));
+            return scale512;
+        }
+
+        float scale = QuantizeReference(x, buffer, out residualNorm);
+        l1 = 0;
+        codeSquares = 0;
+        for (int d = 0; d < x.Length; d++)
+        {
+            l1 += Math.Abs(x[d]);
+            codeSquares += buffer[d] * buffer[d];
+            biased[d] = (byte)(buffer[d] + 128);
+        }
+
+        return scale;
+    }
+
+    /// <summary>
+    /// The 512-bit quantiser: same division and round-half-to-even as the reference, so the same codes; writes signed
+    /// codes to <paramref name="codes"/> and/or code + 128 to <paramref name="biased"/> (either may be null). The
+    /// residual bound is computed in float with FMA and widened by the float sum's worst-case rounding.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static float Quantize512(ReadOnlySpan<float> x, sbyte* codes, byte* biased, out float residualNorm, out float l1, out long codeSquares)
+    {
+        float max = Math.Abs(System.Numerics.Tensors.TensorPrimitives.MaxMagnitude(x));
+        int n = x.Length;
         residualNorm = 0;
+        l1 = 0;
+        codeSquares = 0;
         if (max == 0)
         {
-            codes[..x.Length].Clear();
+            for (int i = 0; i < n; i++)
+            {
+                if (codes != null)
+                {
+                    codes[i] = 0;
+                }
+
+                if (biased != null)
+                {
+                    biased[i] = 128;
+                }
+            }
+
             return 0;
         }
 
@@ -70,10 +133,12 @@ internal static unsafe class Int8Gemm
         var vs = Vector512.Create(scale);
         var lo = Vector512.Create(-MaxCode);
         var hi = Vector512.Create(MaxCode);
+        var bias = Vector512.Create(128);
         var squares = Vector512<float>.Zero;
-        int n = x.Length, d = 0;
+        var magnitudes = Vector512<float>.Zero;
+        var codeSq = Vector512<int>.Zero;
+        int d = 0;
         fixed (float* px = x)
-        fixed (sbyte* pc = codes)
         {
             for (; d + 16 <= n; d += 16)
             {
@@ -81,21 +146,43 @@ internal static unsafe class Int8Gemm
                 var c = Vector512.Min(Vector512.Max(Vector512.ConvertToInt32(Vector512.Round(v / vs)), lo), hi);
                 var r = Vector512.FusedMultiplyAdd(-vs, Vector512.ConvertToSingle(c), v);
                 squares = Vector512.FusedMultiplyAdd(r, r, squares);
-                for (int i = 0; i < 16; i++)
+                magnitudes += Vector512.Abs(v);
+                codeSq += c * c;
+                if (codes != null)
                 {
-                    pc[d + i] = (sbyte)c.GetElement(i);
+                    Avx512F.ConvertToVector128SByte(c).Store(codes + d);
+                }
+
+                if (biased != null)
+                {
+                    Avx512F.ConvertToVector128Byte(c + bias).Store(biased + d);
                 }
             }
         }
 
         float sum = Vector512.Sum(squares);
+        l1 = Vector512.Sum(magnitudes);
+        long cs = Vector512.Sum(codeSq);
         for (; d < n; d++)
         {
             int c = (int)Math.Clamp(MathF.Round(x[d] / scale), -MaxCode, MaxCode);
-            codes[d] = (sbyte)c;
+            if (codes != null)
+            {
+                codes[d] = (sbyte)c;
+            }
+
+            if (biased != null)
+            {
+                biased[d] = (byte)(c + 128);
+            }
+
             float r = MathF.FusedMultiplyAdd(-scale, c, x[d]);
             sum = MathF.FusedMultiplyAdd(r, r, sum);
+            l1 += Math.Abs(x[d]);
+            cs += c * c;
         }
+
+        codeSquares = cs;
 
         // Each r is within one rounding of the true residual, and a float sum of n squares within n roundings.
         residualNorm = RoundUp(Math.Sqrt(sum * (1 + ((n + 4) * 2.4e-7))));

@@ -1,6 +1,7 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 using Hopfield.ML.Numerics;
 
 namespace Hopfield.ML.Memories.Universal;
@@ -81,18 +82,10 @@ internal sealed unsafe class KeyScreen
     /// Quantises one query for the 8-bit product: <paramref name="codes"/> receives code + 128 as unsigned bytes
     /// (padding dimensions 128, i.e. code 0). Returns the numbers <see cref="TileBounds"/> needs.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public QueryCode EncodeQuery(SimdLevel level, ReadOnlySpan<float> q, byte* codes, Span<sbyte> buffer)
     {
-        float scale = Int8Gemm.Quantize(level, q, buffer, out float residual);
-        double l1 = 0;
-        long codeSquares = 0;
-        for (int d = 0; d < q.Length; d++)
-        {
-            l1 += Math.Abs(q[d]);
-            codeSquares += buffer[d] * buffer[d];
-            codes[d] = (byte)(buffer[d] + 128);
-        }
-
+        float scale = Int8Gemm.QuantizeBiased(level, q, codes, buffer, out float residual, out double l1, out long codeSquares);
         for (int d = q.Length; d < PaddedDimension; d++)
         {
             codes[d] = 128;
@@ -159,7 +152,8 @@ internal sealed unsafe class KeyScreen
 
     /// <summary>
     /// Appends the keys of one tile whose upper bound reaches <paramref name="threshold"/> (index, upper bound) to a
-    /// candidate list; returns the new length. The caller guarantees room for <paramref name="kc"/> more entries.
+    /// candidate list; returns the new length. The caller guarantees room for <paramref name="kc"/> more entries (the
+    /// 512-bit path stores whole vectors: it writes up to 16 slots past the new length, inside that room).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static int Collect(SimdLevel level, float* upper, int keyStart, int kc, float threshold, int* indices, float* bounds, int n)
@@ -167,17 +161,16 @@ internal sealed unsafe class KeyScreen
         int j = 0;
         if (level == SimdLevel.Vector512)
         {
+            // Branch-free: the register form of vcompress packs the kept lanes to the front, a full store writes them.
             var vt = Vector512.Create(threshold);
+            var index = Vector512.Create(keyStart) + Vector512<int>.Indices;
             for (; j + 16 <= kc; j += 16)
             {
-                ulong mask = Vector512.GreaterThanOrEqual(Vector512.Load(upper + j), vt).ExtractMostSignificantBits();
-                while (mask != 0)
-                {
-                    int b = BitOperations.TrailingZeroCount(mask);
-                    mask &= mask - 1;
-                    indices[n] = keyStart + j + b;
-                    bounds[n++] = upper[j + b];
-                }
+                var u = Vector512.Load(upper + j);
+                var keep = Vector512.GreaterThanOrEqual(u, vt);
+                Avx512F.Compress(Vector512<float>.Zero, keep, u).Store(bounds + n);
+                Avx512F.Compress(Vector512<int>.Zero, keep.AsInt32(), index + Vector512.Create(j)).Store(indices + n);
+                n += BitOperations.PopCount(keep.ExtractMostSignificantBits());
             }
         }
 
@@ -194,10 +187,26 @@ internal sealed unsafe class KeyScreen
     }
 
     /// <summary>Keeps the entries whose bound reaches <paramref name="threshold"/>, in order; returns the new length.</summary>
-    public static int Compact(int* indices, float* bounds, int n, float threshold)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static int Compact(SimdLevel level, int* indices, float* bounds, int n, float threshold)
     {
-        int kept = 0;
-        for (int i = 0; i < n; i++)
+        int kept = 0, i = 0;
+        if (level == SimdLevel.Vector512)
+        {
+            // In place: the kept entries of a vector land at or before its own position, so nothing unread is overwritten.
+            var vt = Vector512.Create(threshold);
+            for (; i + 16 <= n; i += 16)
+            {
+                var b = Vector512.Load(bounds + i);
+                var ix = Vector512.Load(indices + i);
+                var keep = Vector512.GreaterThanOrEqual(b, vt);
+                Avx512F.Compress(Vector512<float>.Zero, keep, b).Store(bounds + kept);
+                Avx512F.Compress(Vector512<int>.Zero, keep.AsInt32(), ix).Store(indices + kept);
+                kept += BitOperations.PopCount(keep.ExtractMostSignificantBits());
+            }
+        }
+
+        for (; i < n; i++)
         {
             if (bounds[i] >= threshold)
             {

@@ -1,6 +1,7 @@
 using System.Numerics;
 using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using Hopfield.ML.Numerics;
 
@@ -51,6 +52,8 @@ internal sealed unsafe class RetrievalEngine
     private readonly KeyScreen? _screen;
     private readonly float[]? _screenRows;
     private readonly float _screenCut;
+    private readonly bool _screenRowsAreValues;
+    private readonly int _screenSlots;
     private long _screenedQueries;
     private long _screenFallbacks;
     private long _screenExact;
@@ -107,6 +110,15 @@ internal sealed unsafe class RetrievalEngine
             // (a packed panel would cost 16 times the traffic per key).
             _screenRows = screened.ToArray();
             _screenCut = MathF.Log(count / options.SparseTolerance) / Beta;
+
+            // A query with more candidates than a quarter of the keys (a flat softmax) is cheaper on the fused path: its
+            // list overflows early, and once every query of a block has, the block stops its 8-bit pass.
+            _screenSlots = Math.Min(ScreenCapacity, Math.Max(2 * KeyTile, count / 4));
+
+            // Auto-association (values = keys, scores on the raw keys): the row copy holds the value rows too, contiguous,
+            // so the candidates' values are read from the rows their exact scores just brought into cache.
+            _screenRowsAreValues = Similarity == SimilarityFunction.Dot && valueDim == keyDim &&
+                MemoryMarshal.Cast<float, int>(keys).SequenceEqual(MemoryMarshal.Cast<float, int>(values));
         }
 
         int packedLength = Gemm.PackedLength(count, keyDim);
@@ -566,21 +578,28 @@ internal sealed unsafe class RetrievalEngine
 
     /// <summary>
     /// Fewest stored keys for which screening runs. Below it the 8-bit pass saves less than the per-query work it adds
-    /// (bounds, candidate lists, exact scores of scattered keys): at D = 784, β = 1 the fused sparse path was faster up to
-    /// 4000 keys (78k vs 39k queries/s at 2000) and level at 8000.
+    /// (quantising the query, bounds, candidate lists, exact chains): at D = 784, β = 1, one thread, screening ran
+    /// 322k vs 487k queries/s fused sparse at 128 keys, 231k vs 194k at 256, 184k vs 134k at 512.
     /// </summary>
-    internal const int ScreenMinimumCount = 8192;
+    internal const int ScreenMinimumCount = 256;
 
     /// <summary>Candidate slots per query in a screened block; a query that needs more falls back to the fused path.</summary>
     internal const int ScreenCapacity = 4096;
+
+    /// <summary>
+    /// A query whose candidates, after the final cut, are more than 1/ExactShare of the keys falls back to the fused
+    /// path: an exact chain costs about five times a key's share of a fused block (55 vs 10.5 ns at D = 784).
+    /// </summary>
+    private const int ExactShare = 5;
 
     /// <summary>
     /// Screened softmax retrieval of one block (<see cref="KeyScreen"/>): 8-bit scores of every key give each query a
     /// lower bound L of its best score and an upper bound of every key's; keys whose upper bound reaches
     /// L − ln(P/τ)/β stay candidates (the list is pruned as L grows). Then only the candidates are scored in float
     /// (<see cref="ExactSoftmax"/>: the ones that can matter with the dense path's FMA chain) and only their value rows
-    /// are added. Queries whose
-    /// candidates do not fit <see cref="ScreenCapacity"/> are gathered and run through <see cref="FusedBlock"/>.
+    /// are added. Queries whose candidates do not fit their slots (a quarter of the keys, at most
+    /// <see cref="ScreenCapacity"/>), or whose survivors of the final cut are more than a fifth of the keys, are gathered
+    /// and run through <see cref="FusedBlock"/>.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void ScreenedBlock(float* q, int len, float* scores, float* acc, float* outBlock, float* lseBlock, Scratch s)
@@ -626,10 +645,10 @@ internal sealed unsafe class RetrievalEngine
                     float threshold = best - cut;
                     int* ix = candIndex + ((nint)r * ScreenCapacity);
                     float* bound = candBound + ((nint)r * ScreenCapacity);
-                    if (n + kc > ScreenCapacity)
+                    if (n + kc > _screenSlots)
                     {
-                        n = KeyScreen.Compact(ix, bound, n, threshold);
-                        if (n + kc > ScreenCapacity)
+                        n = KeyScreen.Compact(Level, ix, bound, n, threshold);
+                        if (n + kc > _screenSlots)
                         {
                             count[r] = -1;
                             active--;
@@ -652,8 +671,12 @@ internal sealed unsafe class RetrievalEngine
 
                 int* ix = candIndex + ((nint)r * ScreenCapacity);
                 float* bound = candBound + ((nint)r * ScreenCapacity);
-                float lse = ExactSoftmax(q + ((nint)r * dim), code[r].Slack, ix, bound, count[r], lower[r], outBlock + ((nint)r * vd), s, ref exact);
-                if (lseBlock != null)
+                if (!ExactSoftmax(q + ((nint)r * dim), code[r].Slack, ix, bound, count[r], lower[r], outBlock + ((nint)r * vd), s, ref exact, out float lse))
+                {
+                    count[r] = -1;
+                    fallbacks++;
+                }
+                else if (lseBlock != null)
                 {
                     lseBlock[r] = lse;
                 }
@@ -675,15 +698,20 @@ internal sealed unsafe class RetrievalEngine
     /// <list type="number">
     /// <item>The lower bound of the best score is raised to the exact score of the candidate with the highest upper
     /// bound (usually the best key: this halves the margin the bounds cost) and the list is cut at that bound − ln(P/τ)/β.</item>
-    /// <item>Every survivor gets a vectorised dot product f (within δ = slack·s_k of the exact chain, far below a
-    /// logit). Only those with f ≥ max f − ln(P/τ)/β − 2δ can have a weight of τ/P of the best one: they get the exact
-    /// score (the dense path's FMA chain, <see cref="ChainDots"/>) and their value rows; the others add their
-    /// weight to the sum only.</item>
+    /// <item>At 512 bits every survivor gets its exact score (the dense path's FMA chain, <see cref="ExactChains"/>, 32
+    /// keys side by side). At narrower widths <see cref="ChooseAndChain"/>: a vectorised dot each, the exact chain only
+    /// for those that can have a weight of τ/P of the best one.</item>
+    /// <item>Candidates whose weight reaches τ/P of the best one add their value rows; the others add their weight to
+    /// the sum only.</item>
     /// </list>
-    /// Returns (1/β)·log Σ; adds the number of exact scores to <paramref name="exact"/>.
+    /// <paramref name="lse"/> receives (1/β)·log Σ; adds the number of exact scores to <paramref name="exact"/>. Returns false, and
+    /// leaves the output alone, when more than a fifth of the keys survive the cut (the caller sends the query to the
+    /// fused path).
     /// </summary>
-    private float ExactSoftmax(float* query, float slack, int* ix, float* score, int n, float lower, float* output, Scratch s, ref long exact)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private bool ExactSoftmax(float* query, float slack, int* ix, float* score, int n, float lower, float* output, Scratch s, ref long exact, out float lse)
     {
+        lse = float.NaN;
         var screen = _screen!;
         int dim = KeyDimension, vd = ValueDimension;
         int top = 0;
@@ -692,53 +720,29 @@ internal sealed unsafe class RetrievalEngine
             top = score[c] > score[top] ? c : top;
         }
 
-        float fastMax = float.NegativeInfinity, maxScale = 0;
-        int exactCount = 0;
+        int exactCount;
         fixed (float* keys = _screenRows)
-        fixed (int* chosen = s.Chosen)
-        fixed (float* chosenScores = s.ChosenScores)
         {
             // The vectorised dot is within δ = slack·s_k of the exact chain, so f − δ is a lower bound of the best score.
             var q = new ReadOnlySpan<float>(query, dim);
             float topScore = VectorKernels.Dot(Level, q, new ReadOnlySpan<float>(keys + ((nint)ix[top] * dim), dim));
             lower = Math.Max(lower, topScore - (slack * screen.Scale(ix[top])));
-            n = KeyScreen.Compact(ix, score, n, lower - _screenCut);
-            for (int c = 0; c < n; c++)
+            n = KeyScreen.Compact(Level, ix, score, n, lower - _screenCut);
+            if (n > Count / ExactShare)
             {
-                // The survivors are scattered rows, mostly not in cache: fetch the row two ahead while this one is used.
-                if (c + 2 < n)
-                {
-                    Prefetch(keys + ((nint)ix[c + 2] * dim), dim);
-                }
-
-                score[c] = VectorKernels.Dot(Level, q, new ReadOnlySpan<float>(keys + ((nint)ix[c] * dim), dim));
-                fastMax = Math.Max(fastMax, score[c]);
-                maxScale = Math.Max(maxScale, screen.Scale(ix[c]));
+                return false;
             }
 
-            float keep = fastMax - _screenCut - (2 * slack * maxScale);
-            for (int c = 0; c < n; c++)
+            if (Level == SimdLevel.Vector512)
             {
-                if (score[c] >= keep)
-                {
-                    chosen[exactCount++] = c;
-                }
+                // The 512-bit chains cost less per key than a vectorised dot that would pick the few that need one (both
+                // read the row; the chains run 32 keys side by side): every survivor gets its exact score.
+                ExactChains.Dots(Level, query, keys, dim, ix, n, score);
+                exactCount = n;
             }
-
-            for (int c = 0; c < exactCount; c++)
+            else
             {
-                chosenScores[c] = score[chosen[c]];
-                s.ChosenKeys[c] = ix[chosen[c]];
-            }
-
-            fixed (int* chosenKeys = s.ChosenKeys)
-            {
-                ChainDots(query, keys, chosenKeys, exactCount, chosenScores);
-            }
-
-            for (int c = 0; c < exactCount; c++)
-            {
-                score[chosen[c]] = chosenScores[c];
+                exactCount = ChooseAndChain(query, keys, slack, ix, score, n, s);
             }
         }
 
@@ -763,7 +767,14 @@ internal sealed unsafe class RetrievalEngine
             }
 
             int i = ix[c], keyStart = i - (i % KeyTile);
-            if (_pValues != null)
+            if (_screenRowsAreValues)
+            {
+                fixed (float* rows = _screenRows)
+                {
+                    RowKernels.Axpy(Level, w, rows + ((nint)i * vd), output, vd);
+                }
+            }
+            else if (_pValues != null)
             {
                 Gemm.AxpySliced(Level, w, _pValues + ((nint)keyStart * vd), i - keyStart, Math.Min(KeyTile, Count - keyStart), vd, output);
             }
@@ -774,38 +785,61 @@ internal sealed unsafe class RetrievalEngine
         }
 
         RowKernels.Scale(Level, output, vd, 1f / sum, output);
-        return max + (MathF.Log(sum) / Beta);
+        lse = max + (MathF.Log(sum) / Beta);
+        return true;
     }
 
     /// <summary>
-    /// scores[c] = query · key ix[c] from the row-major copy, each as one sequential fused-multiply-add chain over the
-    /// dimensions — the chain the packed score kernels compute, so an exact score here equals the dense path's bit for
-    /// bit. Eight candidates run side by side so that eight independent chains fill the FMA pipes.
+    /// Many survivors: each gets a vectorised dot product f (within δ = slack·s_k of the exact chain, far below a
+    /// logit); only those with f ≥ max f − ln(P/τ)/β − 2δ can have a weight of τ/P of the best one, and they get the
+    /// exact chain. Returns how many did.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void ChainDots(float* query, float* keys, int* ix, int n, float* scores)
+    private int ChooseAndChain(float* query, float* keys, float slack, int* ix, float* score, int n, Scratch s)
     {
-        // A group short of eight repeats its last key: a lone chain is latency-bound, so the extra chains are free.
+        var screen = _screen!;
         int dim = KeyDimension;
-        int* k = stackalloc int[8];
-        float* sc = stackalloc float[8];
-        for (int c = 0; c < n; c += 8)
+        var q = new ReadOnlySpan<float>(query, dim);
+        float fastMax = float.NegativeInfinity, maxScale = 0;
+        for (int c = 0; c < n; c++)
         {
-            int m = Math.Min(8, n - c);
-            for (int j = 0; j < 8; j++)
+            // The survivors are scattered rows, mostly not in cache: fetch the row two ahead while this one is used.
+            if (c + 2 < n)
             {
-                k[j] = ix[c + Math.Min(j, m - 1)];
+                Prefetch(keys + ((nint)ix[c + 2] * dim), dim);
             }
 
-            Chain8(query, keys, dim, k, sc);
-            for (int j = 0; j < m; j++)
+            score[c] = VectorKernels.Dot(Level, q, new ReadOnlySpan<float>(keys + ((nint)ix[c] * dim), dim));
+            fastMax = Math.Max(fastMax, score[c]);
+            maxScale = Math.Max(maxScale, screen.Scale(ix[c]));
+        }
+
+        float keep = fastMax - _screenCut - (2 * slack * maxScale);
+        int exactCount = 0;
+        fixed (int* chosen = s.Chosen, chosenKeys = s.ChosenKeys)
+        fixed (float* chosenScores = s.ChosenScores)
+        {
+            for (int c = 0; c < n; c++)
             {
-                scores[c + j] = sc[j];
+                if (score[c] >= keep)
+                {
+                    chosen[exactCount] = c;
+                    chosenKeys[exactCount++] = ix[c];
+                }
+            }
+
+            ExactChains.Dots(Level, query, keys, dim, chosenKeys, exactCount, chosenScores);
+            for (int c = 0; c < exactCount; c++)
+            {
+                score[chosen[c]] = chosenScores[c];
             }
         }
+
+        return exactCount;
     }
 
     /// <summary>Software prefetch of <paramref name="n"/> floats, one request per cache line (no-op without SSE).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Prefetch(float* p, int n)
     {
         if (System.Runtime.Intrinsics.X86.Sse.IsSupported)
@@ -815,35 +849,6 @@ internal sealed unsafe class RetrievalEngine
                 System.Runtime.Intrinsics.X86.Sse.Prefetch0(p + i);
             }
         }
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveOptimization | MethodImplOptions.NoInlining)]
-    private static void Chain8(float* query, float* keys, int dim, int* ix, float* scores)
-    {
-        float* k0 = keys + ((nint)ix[0] * dim), k1 = keys + ((nint)ix[1] * dim), k2 = keys + ((nint)ix[2] * dim), k3 = keys + ((nint)ix[3] * dim);
-        float* k4 = keys + ((nint)ix[4] * dim), k5 = keys + ((nint)ix[5] * dim), k6 = keys + ((nint)ix[6] * dim), k7 = keys + ((nint)ix[7] * dim);
-        float s0 = 0, s1 = 0, s2 = 0, s3 = 0, s4 = 0, s5 = 0, s6 = 0, s7 = 0;
-        for (nint d = 0; d < dim; d++)
-        {
-            float x = query[d];
-            s0 = MathF.FusedMultiplyAdd(x, k0[d], s0);
-            s1 = MathF.FusedMultiplyAdd(x, k1[d], s1);
-            s2 = MathF.FusedMultiplyAdd(x, k2[d], s2);
-            s3 = MathF.FusedMultiplyAdd(x, k3[d], s3);
-            s4 = MathF.FusedMultiplyAdd(x, k4[d], s4);
-            s5 = MathF.FusedMultiplyAdd(x, k5[d], s5);
-            s6 = MathF.FusedMultiplyAdd(x, k6[d], s6);
-            s7 = MathF.FusedMultiplyAdd(x, k7[d], s7);
-        }
-
-        scores[0] = s0;
-        scores[1] = s1;
-        scores[2] = s2;
-        scores[3] = s3;
-        scores[4] = s4;
-        scores[5] = s5;
-        scores[6] = s6;
-        scores[7] = s7;
     }
 
     /// <summary>Runs the queries marked overflowed (count &lt; 0) through the fused path, gathered into one block.</summary>

@@ -46,9 +46,10 @@ public sealed record UniversalHopfieldOptions
     /// <c>SparseTolerance / Count</c> of the best one get an exact score and pull their value row in, and the keys left
     /// out weigh less than <see cref="SparseTolerance"/> together, so the output stays within
     /// 2 × tolerance × max|value| of the dense one. Pays when the softmax is peaked (β·score spread of tens, the regime of
-    /// retrieval) and the memory is large: memories of fewer than 8192 keys run the fused sparse path instead (the 8-bit
-    /// pass saves less than it adds there). A query with too many candidates falls back to the fused path, so the answer
-    /// never depends on it. Needs <see cref="SparseTolerance"/> &gt; 0, softmax separation and dot or cosine similarity. Default: off.
+    /// retrieval): memories of fewer than 256 keys run the fused sparse path instead (the 8-bit pass saves less than it
+    /// adds there). A query with too many candidates (a flat softmax) falls back to the fused path, so the answer never
+    /// depends on it. With values equal to the keys (auto-association, dot similarity) the value rows come from the same
+    /// row copy as the exact scores. Needs <see cref="SparseTolerance"/> &gt; 0, softmax separation and dot or cosine similarity. Default: off.
     /// </summary>
     public bool Screening { get; init; }
 

@@ -145,19 +145,32 @@ public unsafe class KeyScreenTests
             var expected = Enumerable.Range(0, kc).Where(j => upper[j] >= 0.5f).Select(j => 1000 + j).ToArray();
             foreach (SimdLevel level in SimdCapabilities.Supported)
             {
-                var ix = new int[128];
-                var bounds = new float[128];
+                // Three entries already in the list, room for exactly kc more (the vector path stores whole vectors), and
+                // a sentinel after that room that nothing may touch.
+                var ix = new int[3 + kc + 1];
+                var bounds = new float[3 + kc + 1];
+                ix[^1] = -1;
+                bounds[^1] = 42f;
+                ix[0] = 7;
+                ix[1] = 8;
+                ix[2] = 9;
+                bounds[0] = 0.9f;
+                bounds[1] = 0.1f;
+                bounds[2] = 0.85f;
                 int n;
                 fixed (float* up = upper, b = bounds)
                 fixed (int* p = ix)
                 {
-                    n = KeyScreen.Collect(level, up, 1000, kc, 0.5f, p, b, 0);
-                    Assert.Equal(expected, ix[..n]);
-                    Assert.Equal(expected.Select(i => upper[i - 1000]), bounds[..n]);
-                    n = KeyScreen.Compact(p, b, n, 0.8f);
+                    n = KeyScreen.Collect(level, up, 1000, kc, 0.5f, p, b, 3);
+                    Assert.Equal(expected, ix[3..n]);
+                    Assert.Equal(expected.Select(i => upper[i - 1000]), bounds[3..n]);
+                    Assert.Equal([7, 8, 9], ix[..3]);
+                    n = KeyScreen.Compact(level, p, b, n, 0.8f);
                 }
 
-                Assert.Equal(expected.Where(i => upper[i - 1000] >= 0.8f), ix[..n]);
+                Assert.Equal(new[] { 7, 9 }.Concat(expected.Where(i => upper[i - 1000] >= 0.8f)), ix[..n]);
+                Assert.All(bounds[..n], v => Assert.True(v >= 0.8f));
+                Assert.Equal((-1, 42f), (ix[^1], bounds[^1]));
             }
         }
     }

@@ -16,7 +16,7 @@ public unsafe class ScreeningTests
     }
 
     // At D = 37 dot scores spread with σ = √37 ≈ 6 and cosine ones with σ ≈ 0.16; a key is left out only when its
-    // weight is below τ/P = 1e-6/8229, i.e. ln(P/τ) ≈ 23 logits under the best. β·σ of 24–48 is peaked, 0.12 is flat.
+    // weight is below τ/P = 1e-6/293, i.e. ln(P/τ) ≈ 20 logits under the best. β·σ of 24–48 is peaked, 0.12 is flat.
     public static TheoryData<SimilarityFunction, float, MemoryStorage, bool> Cases => new()
     {
         { SimilarityFunction.Dot, 4f, MemoryStorage.Float32, true },
@@ -51,7 +51,7 @@ public unsafe class ScreeningTests
             Assert.Equal(queries, screenedQueries);
             if (peaked)
             {
-                // Peaked: the screen actually skips keys (a few per query get an exact score, not all 1037).
+                // Peaked: the screen actually skips keys (a few per query get an exact score, not all 293).
                 Assert.True(fallbacks == 0 && exact < queries * count / 4, $"{fallbacks} fallbacks, {exact} exact scores at β={beta}");
             }
         }
@@ -70,6 +70,25 @@ public unsafe class ScreeningTests
         dense.RetrieveBatch(q, queries, expected);
         screened.RetrieveBatch(q, queries, actual);
         TestData.AssertClose(expected, actual, 1e-5f, "fallback");
+        Assert.Equal((queries, (long)queries, 0L), screened.Engine.ScreenStatistics);
+    }
+
+    [Fact]
+    public void QueriesWithManySurvivorsFallBackToTheFusedPath()
+    {
+        // Two tiles fit the candidate slots, so nothing overflows while screening; a flat softmax keeps most keys after
+        // the final cut, and more than a fifth of the keys are cheaper on the fused path than as exact chains.
+        const int count = RetrievalEngine.ScreenMinimumCount, dim = 16, queries = 9;
+        float[] keys = TestData.Gaussian(53, count * dim), q = TestData.Gaussian(54, queries * dim);
+        var options = new UniversalHopfieldOptions { Beta = 0.01f };
+        var dense = new UniversalHopfieldMemory(keys, count, default, options);
+        var screened = new UniversalHopfieldMemory(keys, count, default, options with { SparseTolerance = 1e-6f, Screening = true });
+        float[] expected = new float[queries * dim], actual = new float[queries * dim];
+        float[] expectedLse = new float[queries], actualLse = new float[queries];
+        Run(dense, q, queries, expected, expectedLse);
+        Run(screened, q, queries, actual, actualLse);
+        TestData.AssertClose(expected, actual, 1e-5f, "fallback");
+        TestData.AssertClose(expectedLse, actualLse, 1e-4f, "fallback lse");
         Assert.Equal((queries, (long)queries, 0L), screened.Engine.ScreenStatistics);
     }
 
@@ -107,10 +126,10 @@ public unsafe class ScreeningTests
     [Fact]
     public void ScreeningRetrievesTheStoredPatternFromANoisyCue()
     {
-        const int count = RetrievalEngine.ScreenMinimumCount, dim = 128;
+        const int count = RetrievalEngine.ScreenMinimumCount, dim = 128, stored = count - 7;
         float[] keys = TestData.Gaussian(41, count * dim);
         var m = new UniversalHopfieldMemory(keys, count, default, new UniversalHopfieldOptions { Beta = 1f, SparseTolerance = 1e-6f, Screening = true });
-        float[] cue = keys.AsSpan(777 * dim, dim).ToArray();
+        float[] cue = keys.AsSpan(stored * dim, dim).ToArray();
         float[] noise = TestData.Gaussian(42, dim, 0.5f);
         for (int d = 0; d < dim; d++)
         {
@@ -119,7 +138,8 @@ public unsafe class ScreeningTests
 
         var output = new float[dim];
         m.Retrieve(cue, output);
-        TestData.AssertClose(keys.AsSpan(777 * dim, dim), output, 1e-5f, "pattern 777");
+        TestData.AssertClose(keys.AsSpan(stored * dim, dim), output, 1e-5f, $"pattern {stored}");
+        Assert.Equal((1L, 0L), (m.Engine.ScreenStatistics.Queries, m.Engine.ScreenStatistics.Fallbacks));
     }
 
     [Theory]

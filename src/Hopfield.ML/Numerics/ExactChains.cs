@@ -1,0 +1,300 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
+namespace Hopfield.ML.Numerics;
+
+/// <summary>
+/// Dot products of one query with scattered key rows, each computed as one sequential fused-multiply-add chain
+/// s ← fma(q_d, k_d, s) for d = 0 … D − 1 from s = +0: the chain every output lane of the packed score kernels
+/// computes, so a score from here equals the dense path's bit for bit.
+/// <para>
+/// A chain is latency-bound (D dependent FMAs), so the work is to keep many chains in flight. The 512-bit path puts
+/// sixteen keys in the lanes of one vector — each 16 × 16 block of key rows is transposed in registers (64 shuffles)
+/// and fed to sixteen FMAs with the query element broadcast — and runs two such groups interleaved. The scalar path
+/// runs eight chains side by side. <see cref="Reference"/> is one plain loop per key.
+/// </para>
+/// </summary>
+internal static unsafe class ExactChains
+{
+    /// <summary>Keys per 512-bit group.</summary>
+    private const int Lanes = 16;
+
+    /// <summary>Keys whose chains the 512-bit path runs side by side (two groups): up to this many take about as long as one.</summary>
+    public const int WideGroup = 2 * Lanes;
+
+    /// <summary>
+    /// scores[c] = query · keys[ix[c]] (rows of <paramref name="dim"/> floats, row-major) for c &lt; <paramref name="n"/>,
+    /// each as one sequential FMA chain. Every level gives the same floats.
+    /// </summary>
+    public static void Dots(SimdLevel level, float* query, float* keys, int dim, int* ix, int n, float* scores)
+    {
+        if (level == SimdLevel.Vector512 && Avx512F.IsSupported)
+        {
+            for (int c = 0; c < n; c += WideGroup)
+            {
+                Groups512(query, keys, dim, ix + c, Math.Min(WideGroup, n - c), scores + c);
+            }
+
+            return;
+        }
+
+        // A group short of eight repeats its last key: a lone chain is latency-bound, so the extra chains are free.
+        int* k = stackalloc int[8];
+        float* sc = stackalloc float[8];
+        for (int c = 0; c < n; c += 8)
+        {
+            int m = Math.Min(8, n - c);
+            for (int j = 0; j < 8; j++)
+            {
+                k[j] = ix[c + Math.Min(j, m - 1)];
+            }
+
+            Chain8(query, keys, dim, k, sc);
+            for (int j = 0; j < m; j++)
+            {
+                scores[c + j] = sc[j];
+            }
+        }
+    }
+
+    /// <summary>The reference of <see cref="Dots"/>: one plain FMA loop per key.</summary>
+    public static void Reference(float* query, float* keys, int dim, int* ix, int n, float* scores)
+    {
+        for (int c = 0; c < n; c++)
+        {
+            float* k = keys + ((nint)ix[c] * dim);
+            float s = 0;
+            for (int d = 0; d < dim; d++)
+            {
+                s = MathF.FusedMultiplyAdd(query[d], k[d], s);
+            }
+
+            scores[c] = s;
+        }
+    }
+
+    /// <summary>
+    /// Up to 32 keys: one or two groups of sixteen lanes (a short group repeats its last key). One group is bound by
+    /// the chain's latency (4 cycles an FMA), two by the shuffles of the transpositions (measured: 16 keys 1.3 µs,
+    /// 32 keys 1.7 µs at D = 784). Broadcast loads merged under lane masks instead of the first two shuffle stages
+    /// were faster in cache and slower on scattered rows, so both groups shuffle.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization | MethodImplOptions.NoInlining)]
+    private static void Groups512(float* query, float* keys, int dim, int* ix, int n, float* scores)
+    {
+        float** a = stackalloc float*[Lanes];
+        float** b = stackalloc float*[Lanes];
+        bool two = n > Lanes;
+        for (int j = 0; j < Lanes; j++)
+        {
+            a[j] = keys + ((nint)ix[Math.Min(j, n - 1)] * dim);
+            b[j] = keys + ((nint)ix[Math.Min(Lanes + j, n - 1)] * dim);
+        }
+
+        var accA = Vector512<float>.Zero;
+        var accB = Vector512<float>.Zero;
+        nint d = 0;
+        for (; d + Lanes <= dim; d += Lanes)
+        {
+            // Each group transposes its 16 × 16 block of rows × dimensions [d, d + 16) in registers, so that lane j of
+            // column t is row j's element d + t, then runs acc ← fma(column t, q[d + t], acc) for t = 0 … 15 in order.
+            // Stage 1 interleaves row pairs (within each 128-bit lane L, s(2i) = [r(2i)[4L], r(2i+1)[4L], r(2i)[4L+1],
+            // r(2i+1)[4L+1]], s(2i+1) the same for 4L+2 and 4L+3), stage 2 gives w(4g + k) = rows 4g … 4g+3 of column
+            // 4L + k in lane L, stage 3 transposes the 128-bit lanes of w(k), w(4+k), w(8+k), w(12+k).
+            float* q = query + d;
+            var s0 = Avx512F.UnpackLow(Vector512.Load(a[0] + d), Vector512.Load(a[1] + d));
+            var s1 = Avx512F.UnpackHigh(Vector512.Load(a[0] + d), Vector512.Load(a[1] + d));
+            var s2 = Avx512F.UnpackLow(Vector512.Load(a[2] + d), Vector512.Load(a[3] + d));
+            var s3 = Avx512F.UnpackHigh(Vector512.Load(a[2] + d), Vector512.Load(a[3] + d));
+            var s4 = Avx512F.UnpackLow(Vector512.Load(a[4] + d), Vector512.Load(a[5] + d));
+            var s5 = Avx512F.UnpackHigh(Vector512.Load(a[4] + d), Vector512.Load(a[5] + d));
+            var s6 = Avx512F.UnpackLow(Vector512.Load(a[6] + d), Vector512.Load(a[7] + d));
+            var s7 = Avx512F.UnpackHigh(Vector512.Load(a[6] + d), Vector512.Load(a[7] + d));
+            var s8 = Avx512F.UnpackLow(Vector512.Load(a[8] + d), Vector512.Load(a[9] + d));
+            var s9 = Avx512F.UnpackHigh(Vector512.Load(a[8] + d), Vector512.Load(a[9] + d));
+            var s10 = Avx512F.UnpackLow(Vector512.Load(a[10] + d), Vector512.Load(a[11] + d));
+            var s11 = Avx512F.UnpackHigh(Vector512.Load(a[10] + d), Vector512.Load(a[11] + d));
+            var s12 = Avx512F.UnpackLow(Vector512.Load(a[12] + d), Vector512.Load(a[13] + d));
+            var s13 = Avx512F.UnpackHigh(Vector512.Load(a[12] + d), Vector512.Load(a[13] + d));
+            var s14 = Avx512F.UnpackLow(Vector512.Load(a[14] + d), Vector512.Load(a[15] + d));
+            var s15 = Avx512F.UnpackHigh(Vector512.Load(a[14] + d), Vector512.Load(a[15] + d));
+            var w0 = PdLow(s0, s2);
+            var w1 = PdHigh(s0, s2);
+            var w2 = PdLow(s1, s3);
+            var w3 = PdHigh(s1, s3);
+            var w4 = PdLow(s4, s6);
+            var w5 = PdHigh(s4, s6);
+            var w6 = PdLow(s5, s7);
+            var w7 = PdHigh(s5, s7);
+            var w8 = PdLow(s8, s10);
+            var w9 = PdHigh(s8, s10);
+            var w10 = PdLow(s9, s11);
+            var w11 = PdHigh(s9, s11);
+            var w12 = PdLow(s12, s14);
+            var w13 = PdHigh(s12, s14);
+            var w14 = PdLow(s13, s15);
+            var w15 = PdHigh(s13, s15);
+            Lanes4(w0, w4, w8, w12, out var a0, out var a4, out var a8, out var a12);
+            Lanes4(w1, w5, w9, w13, out var a1, out var a5, out var a9, out var a13);
+            Lanes4(w2, w6, w10, w14, out var a2, out var a6, out var a10, out var a14);
+            Lanes4(w3, w7, w11, w15, out var a3, out var a7, out var a11, out var a15);
+            accA = Avx512F.FusedMultiplyAdd(a0, Vector512.Create(q[0]), accA);
+            accA = Avx512F.FusedMultiplyAdd(a1, Vector512.Create(q[1]), accA);
+            accA = Avx512F.FusedMultiplyAdd(a2, Vector512.Create(q[2]), accA);
+            accA = Avx512F.FusedMultiplyAdd(a3, Vector512.Create(q[3]), accA);
+            accA = Avx512F.FusedMultiplyAdd(a4, Vector512.Create(q[4]), accA);
+            accA = Avx512F.FusedMultiplyAdd(a5, Vector512.Create(q[5]), accA);
+            accA = Avx512F.FusedMultiplyAdd(a6, Vector512.Create(q[6]), accA);
+            accA = Avx512F.FusedMultiplyAdd(a7, Vector512.Create(q[7]), accA);
+            accA = Avx512F.FusedMultiplyAdd(a8, Vector512.Create(q[8]), accA);
+            accA = Avx512F.FusedMultiplyAdd(a9, Vector512.Create(q[9]), accA);
+            accA = Avx512F.FusedMultiplyAdd(a10, Vector512.Create(q[10]), accA);
+            accA = Avx512F.FusedMultiplyAdd(a11, Vector512.Create(q[11]), accA);
+            accA = Avx512F.FusedMultiplyAdd(a12, Vector512.Create(q[12]), accA);
+            accA = Avx512F.FusedMultiplyAdd(a13, Vector512.Create(q[13]), accA);
+            accA = Avx512F.FusedMultiplyAdd(a14, Vector512.Create(q[14]), accA);
+            accA = Avx512F.FusedMultiplyAdd(a15, Vector512.Create(q[15]), accA);
+
+            if (two)
+            {
+                // The same for group B.
+                var t0 = Avx512F.UnpackLow(Vector512.Load(b[0] + d), Vector512.Load(b[1] + d));
+                var t1 = Avx512F.UnpackHigh(Vector512.Load(b[0] + d), Vector512.Load(b[1] + d));
+                var t2 = Avx512F.UnpackLow(Vector512.Load(b[2] + d), Vector512.Load(b[3] + d));
+                var t3 = Avx512F.UnpackHigh(Vector512.Load(b[2] + d), Vector512.Load(b[3] + d));
+                var t4 = Avx512F.UnpackLow(Vector512.Load(b[4] + d), Vector512.Load(b[5] + d));
+                var t5 = Avx512F.UnpackHigh(Vector512.Load(b[4] + d), Vector512.Load(b[5] + d));
+                var t6 = Avx512F.UnpackLow(Vector512.Load(b[6] + d), Vector512.Load(b[7] + d));
+                var t7 = Avx512F.UnpackHigh(Vector512.Load(b[6] + d), Vector512.Load(b[7] + d));
+                var t8 = Avx512F.UnpackLow(Vector512.Load(b[8] + d), Vector512.Load(b[9] + d));
+                var t9 = Avx512F.UnpackHigh(Vector512.Load(b[8] + d), Vector512.Load(b[9] + d));
+                var t10 = Avx512F.UnpackLow(Vector512.Load(b[10] + d), Vector512.Load(b[11] + d));
+                var t11 = Avx512F.UnpackHigh(Vector512.Load(b[10] + d), Vector512.Load(b[11] + d));
+                var t12 = Avx512F.UnpackLow(Vector512.Load(b[12] + d), Vector512.Load(b[13] + d));
+                var t13 = Avx512F.UnpackHigh(Vector512.Load(b[12] + d), Vector512.Load(b[13] + d));
+                var t14 = Avx512F.UnpackLow(Vector512.Load(b[14] + d), Vector512.Load(b[15] + d));
+                var t15 = Avx512F.UnpackHigh(Vector512.Load(b[14] + d), Vector512.Load(b[15] + d));
+                var u0 = PdLow(t0, t2);
+                var u1 = PdHigh(t0, t2);
+                var u2 = PdLow(t1, t3);
+                var u3 = PdHigh(t1, t3);
+                var u4 = PdLow(t4, t6);
+                var u5 = PdHigh(t4, t6);
+                var u6 = PdLow(t5, t7);
+                var u7 = PdHigh(t5, t7);
+                var u8 = PdLow(t8, t10);
+                var u9 = PdHigh(t8, t10);
+                var u10 = PdLow(t9, t11);
+                var u11 = PdHigh(t9, t11);
+                var u12 = PdLow(t12, t14);
+                var u13 = PdHigh(t12, t14);
+                var u14 = PdLow(t13, t15);
+                var u15 = PdHigh(t13, t15);
+                Lanes4(u0, u4, u8, u12, out var c0, out var c4, out var c8, out var c12);
+                Lanes4(u1, u5, u9, u13, out var c1, out var c5, out var c9, out var c13);
+                Lanes4(u2, u6, u10, u14, out var c2, out var c6, out var c10, out var c14);
+                Lanes4(u3, u7, u11, u15, out var c3, out var c7, out var c11, out var c15);
+                accB = Avx512F.FusedMultiplyAdd(c0, Vector512.Create(q[0]), accB);
+                accB = Avx512F.FusedMultiplyAdd(c1, Vector512.Create(q[1]), accB);
+                accB = Avx512F.FusedMultiplyAdd(c2, Vector512.Create(q[2]), accB);
+                accB = Avx512F.FusedMultiplyAdd(c3, Vector512.Create(q[3]), accB);
+                accB = Avx512F.FusedMultiplyAdd(c4, Vector512.Create(q[4]), accB);
+                accB = Avx512F.FusedMultiplyAdd(c5, Vector512.Create(q[5]), accB);
+                accB = Avx512F.FusedMultiplyAdd(c6, Vector512.Create(q[6]), accB);
+                accB = Avx512F.FusedMultiplyAdd(c7, Vector512.Create(q[7]), accB);
+                accB = Avx512F.FusedMultiplyAdd(c8, Vector512.Create(q[8]), accB);
+                accB = Avx512F.FusedMultiplyAdd(c9, Vector512.Create(q[9]), accB);
+                accB = Avx512F.FusedMultiplyAdd(c10, Vector512.Create(q[10]), accB);
+                accB = Avx512F.FusedMultiplyAdd(c11, Vector512.Create(q[11]), accB);
+                accB = Avx512F.FusedMultiplyAdd(c12, Vector512.Create(q[12]), accB);
+                accB = Avx512F.FusedMultiplyAdd(c13, Vector512.Create(q[13]), accB);
+                accB = Avx512F.FusedMultiplyAdd(c14, Vector512.Create(q[14]), accB);
+                accB = Avx512F.FusedMultiplyAdd(c15, Vector512.Create(q[15]), accB);
+            }
+        }
+
+        if (d < dim)
+        {
+            float* column = stackalloc float[Lanes];
+            for (; d < dim; d++)
+            {
+                for (int j = 0; j < Lanes; j++)
+                {
+                    column[j] = a[j][d];
+                }
+
+                accA = Avx512F.FusedMultiplyAdd(Vector512.Load(column), Vector512.Create(query[d]), accA);
+                if (two)
+                {
+                    for (int j = 0; j < Lanes; j++)
+                    {
+                        column[j] = b[j][d];
+                    }
+
+                    accB = Avx512F.FusedMultiplyAdd(Vector512.Load(column), Vector512.Create(query[d]), accB);
+                }
+            }
+        }
+
+        float* result = stackalloc float[2 * Lanes];
+        accA.Store(result);
+        accB.Store(result + Lanes);
+        for (int j = 0; j < n; j++)
+        {
+            scores[j] = result[j];
+        }
+    }
+
+    /// <summary>
+    /// Transposes the 4 × 4 matrix of 128-bit lanes of (x0, x1, x2, x3): yL = [x0.L, x1.L, x2.L, x3.L]. Shuffle4x128
+    /// 0x44 = [x.L0 x.L1 y.L0 y.L1], 0xEE = [x.L2 x.L3 y.L2 y.L3], 0x88 = [x.L0 x.L2 y.L0 y.L2], 0xDD = [x.L1 x.L3 y.L1 y.L3].
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Lanes4(Vector512<float> x0, Vector512<float> x1, Vector512<float> x2, Vector512<float> x3, out Vector512<float> y0, out Vector512<float> y1, out Vector512<float> y2, out Vector512<float> y3)
+    {
+        var v0 = Avx512F.Shuffle4x128(x0, x1, 0x44);
+        var v1 = Avx512F.Shuffle4x128(x0, x1, 0xEE);
+        var v2 = Avx512F.Shuffle4x128(x2, x3, 0x44);
+        var v3 = Avx512F.Shuffle4x128(x2, x3, 0xEE);
+        y0 = Avx512F.Shuffle4x128(v0, v2, 0x88);
+        y1 = Avx512F.Shuffle4x128(v0, v2, 0xDD);
+        y2 = Avx512F.Shuffle4x128(v1, v3, 0x88);
+        y3 = Avx512F.Shuffle4x128(v1, v3, 0xDD);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<float> PdLow(Vector512<float> x, Vector512<float> y) => Avx512F.UnpackLow(x.AsDouble(), y.AsDouble()).AsSingle();
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<float> PdHigh(Vector512<float> x, Vector512<float> y) => Avx512F.UnpackHigh(x.AsDouble(), y.AsDouble()).AsSingle();
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization | MethodImplOptions.NoInlining)]
+    private static void Chain8(float* query, float* keys, int dim, int* ix, float* scores)
+    {
+        float* k0 = keys + ((nint)ix[0] * dim), k1 = keys + ((nint)ix[1] * dim), k2 = keys + ((nint)ix[2] * dim), k3 = keys + ((nint)ix[3] * dim);
+        float* k4 = keys + ((nint)ix[4] * dim), k5 = keys + ((nint)ix[5] * dim), k6 = keys + ((nint)ix[6] * dim), k7 = keys + ((nint)ix[7] * dim);
+        float s0 = 0, s1 = 0, s2 = 0, s3 = 0, s4 = 0, s5 = 0, s6 = 0, s7 = 0;
+        for (nint d = 0; d < dim; d++)
+        {
+            float x = query[d];
+            s0 = MathF.FusedMultiplyAdd(x, k0[d], s0);
+            s1 = MathF.FusedMultiplyAdd(x, k1[d], s1);
+            s2 = MathF.FusedMultiplyAdd(x, k2[d], s2);
+            s3 = MathF.FusedMultiplyAdd(x, k3[d], s3);
+            s4 = MathF.FusedMultiplyAdd(x, k4[d], s4);
+            s5 = MathF.FusedMultiplyAdd(x, k5[d], s5);
+            s6 = MathF.FusedMultiplyAdd(x, k6[d], s6);
+            s7 = MathF.FusedMultiplyAdd(x, k7[d], s7);
+        }
+
+        scores[0] = s0;
+        scores[1] = s1;
+        scores[2] = s2;
+        scores[3] = s3;
+        scores[4] = s4;
+        scores[5] = s5;
+        scores[6] = s6;
+        scores[7] = s7;
+    }
+}
