@@ -111,9 +111,9 @@ internal sealed unsafe class RetrievalEngine
             _screenRows = screened.ToArray();
             _screenCut = MathF.Log(count / options.SparseTolerance) / Beta;
 
-            // A query with more candidates than a quarter of the keys (a flat softmax) is cheaper on the fused path: its
-            // list overflows early, and once every query of a block has, the block stops its 8-bit pass.
-            _screenSlots = Math.Min(ScreenCapacity, Math.Max(2 * KeyTile, count / 4));
+            // A query with more candidates than a quarter of the keys (a flat softmax) is cheaper on the fused path: it
+            // overflows early, and once every query of a block has, the block stops its 8-bit pass.
+            _screenSlots = Math.Min(ScreenCapacity - KeyTile, Math.Max(KeyTile, count / 4));
 
             // Auto-association (values = keys, scores on the raw keys): the row copy holds the value rows too, contiguous,
             // so the candidates' values are read from the rows their exact scores just brought into cache.
@@ -597,7 +597,7 @@ internal sealed unsafe class RetrievalEngine
     /// lower bound L of its best score and an upper bound of every key's; keys whose upper bound reaches
     /// L − ln(P/τ)/β stay candidates (the list is pruned as L grows). Then only the candidates are scored in float
     /// (<see cref="ExactSoftmax"/>: the ones that can matter with the dense path's FMA chain) and only their value rows
-    /// are added. Queries whose candidates do not fit their slots (a quarter of the keys, at most
+    /// are added. Queries with more candidates than a quarter of the keys (or than the list holds,
     /// <see cref="ScreenCapacity"/>), or whose survivors of the final cut are more than a fifth of the keys, are gathered
     /// and run through <see cref="FusedBlock"/>.
     /// </summary>
@@ -645,10 +645,10 @@ internal sealed unsafe class RetrievalEngine
                     float threshold = best - cut;
                     int* ix = candIndex + ((nint)r * ScreenCapacity);
                     float* bound = candBound + ((nint)r * ScreenCapacity);
-                    if (n + kc > _screenSlots)
+                    if (n + kc > ScreenCapacity || n > _screenSlots)
                     {
                         n = KeyScreen.Compact(Level, ix, bound, n, threshold);
-                        if (n + kc > _screenSlots)
+                        if (n + kc > ScreenCapacity || n > _screenSlots)
                         {
                             count[r] = -1;
                             active--;

@@ -76,8 +76,9 @@ public unsafe class ScreeningTests
     [Fact]
     public void QueriesWithManySurvivorsFallBackToTheFusedPath()
     {
-        // Two tiles fit the candidate slots, so nothing overflows while screening; a flat softmax keeps most keys after
-        // the final cut, and more than a fifth of the keys are cheaper on the fused path than as exact chains.
+        // The candidate list is checked before each tile, so a memory of two tiles never overflows it; a flat softmax
+        // keeps most keys after the final cut, and more than a fifth of the keys are cheaper on the fused path than as
+        // exact chains.
         const int count = RetrievalEngine.ScreenMinimumCount, dim = 16, queries = 9;
         float[] keys = TestData.Gaussian(53, count * dim), q = TestData.Gaussian(54, queries * dim);
         var options = new UniversalHopfieldOptions { Beta = 0.01f };
