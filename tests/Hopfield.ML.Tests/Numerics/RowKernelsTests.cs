@@ -86,6 +86,56 @@ public unsafe class RowKernelsTests
             }
         }
     }
+
+    [Theory]
+    [InlineData(1, 1)]
+    [InlineData(17, 0)]
+    [InlineData(127, 3)]
+    [InlineData(128, 16)]
+    [InlineData(129, 5)]
+    [InlineData(784, 9)]
+    [InlineData(801, 2)]
+    public void AxpyRowsEqualsRowByRowAxpyBitForBit(int n, int m)
+    {
+        float[] data = TestData.Gaussian(n + m, (m + 1) * n, 2f);
+        float[] weights = TestData.Gaussian(m + 7, Math.Max(1, m));
+        float[] start = TestData.Gaussian(n * 3, n);
+        var expected = (float[])start.Clone();
+        fixed (float* pd = data, pw = weights, pe = expected)
+        {
+            // Rows in a scrambled order, one of them twice.
+            var rows = new nint[Math.Max(1, m)];
+            for (int r = 0; r < m; r++)
+            {
+                rows[r] = (nint)(pd + ((nint)((r * 5) % (m + 1)) * n));
+            }
+
+            if (m >= 2)
+            {
+                rows[m - 1] = rows[0];
+            }
+
+            for (int r = 0; r < m; r++)
+            {
+                for (int i = 0; i < n; i++)
+                {
+                    pe[i] = MathF.FusedMultiplyAdd(pw[r], ((float*)rows[r])[i], pe[i]);
+                }
+            }
+
+            foreach (SimdLevel level in SimdCapabilities.Supported)
+            {
+                var actual = (float[])start.Clone();
+                fixed (float* pa = actual)
+                fixed (nint* pr = rows)
+                {
+                    RowKernels.AxpyRows(level, pw, pr, m, pa, n);
+                }
+
+                Assert.Equal(expected, actual);
+            }
+        }
+    }
 }
 
 public class RowKernelsExpTests

@@ -132,10 +132,7 @@ internal sealed unsafe class KeyScreen
                     vbest = Vector512.Max(vbest, s - e);
                 }
 
-                for (int i = 0; i < 16; i++)
-                {
-                    best = Math.Max(best, vbest.GetElement(i));
-                }
+                best = RowKernels.HorizontalMax(vbest);
             }
 
             for (; j < kc; j++)

@@ -747,40 +747,50 @@ internal sealed unsafe class RetrievalEngine
         }
 
         exact += exactCount;
-        float max = float.NegativeInfinity;
-        for (int c = 0; c < n; c++)
-        {
-            max = Math.Max(max, score[c]);
-        }
+        float max = RowKernels.Max(Level, score, n);
+        float sum = RowKernels.ExpShiftSum(Level, score, n, max, Beta); // score[c] now holds the weight
 
         // A candidate whose weight is below τ/P of the best one is left out of the projection (not of the sum): with
         // the keys the screen left out, at most P keys, each below τ/P, so less than τ in all.
         new Span<float>(output, vd).Clear();
-        float sum = 0, negligible = SparseTolerance / Count;
-        for (int c = 0; c < n; c++)
+        float negligible = SparseTolerance / Count;
+        if (_screenRowsAreValues)
         {
-            float w = MathF.Exp(Beta * (score[c] - max));
-            sum += w;
-            if (w < negligible)
+            int m = 0;
+            fixed (float* rows = _screenRows, weights = s.ChosenScores)
+            fixed (nint* valueRows = s.ValueRows)
             {
-                continue;
-            }
-
-            int i = ix[c], keyStart = i - (i % KeyTile);
-            if (_screenRowsAreValues)
-            {
-                fixed (float* rows = _screenRows)
+                for (int c = 0; c < n; c++)
                 {
-                    RowKernels.Axpy(Level, w, rows + ((nint)i * vd), output, vd);
+                    if (score[c] >= negligible)
+                    {
+                        weights[m] = score[c];
+                        valueRows[m++] = (nint)(rows + ((nint)ix[c] * vd));
+                    }
                 }
+
+                RowKernels.AxpyRows(Level, weights, valueRows, m, output, vd);
             }
-            else if (_pValues != null)
+        }
+        else
+        {
+            for (int c = 0; c < n; c++)
             {
-                Gemm.AxpySliced(Level, w, _pValues + ((nint)keyStart * vd), i - keyStart, Math.Min(KeyTile, Count - keyStart), vd, output);
-            }
-            else
-            {
-                AddValue(i, w, new Span<float>(output, vd), s.ValueRow);
+                float w = score[c];
+                if (w < negligible)
+                {
+                    continue;
+                }
+
+                int i = ix[c], keyStart = i - (i % KeyTile);
+                if (_pValues != null)
+                {
+                    Gemm.AxpySliced(Level, w, _pValues + ((nint)keyStart * vd), i - keyStart, Math.Min(KeyTile, Count - keyStart), vd, output);
+                }
+                else
+                {
+                    AddValue(i, w, new Span<float>(output, vd), s.ValueRow);
+                }
             }
         }
 
@@ -1188,6 +1198,8 @@ internal sealed unsafe class RetrievalEngine
 
         public float[] ChosenScores { get; private set; } = [];
 
+        public nint[] ValueRows { get; private set; } = [];
+
         public float[] GatherQueries { get; private set; } = [];
 
         public float[] GatherOutputs { get; private set; } = [];
@@ -1213,6 +1225,7 @@ internal sealed unsafe class RetrievalEngine
             Chosen = new int[ScreenCapacity];
             ChosenKeys = new int[ScreenCapacity];
             ChosenScores = new float[ScreenCapacity];
+            ValueRows = new nint[ScreenCapacity];
         }
 
         public void EnsureGather(RetrievalEngine e, int rows)
