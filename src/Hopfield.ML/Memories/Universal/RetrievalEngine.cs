@@ -54,6 +54,9 @@ internal sealed unsafe class RetrievalEngine
     private readonly float _screenCut;
     private readonly bool _screenRowsAreValues;
     private readonly int _screenSlots;
+
+    /// <summary>Entries of a query's candidate list: its slots and room for one more tile (checked before each tile).</summary>
+    private int ScreenStride => _screenSlots + KeyTile;
     private long _screenedQueries;
     private long _screenFallbacks;
     private long _screenExact;
@@ -355,7 +358,7 @@ internal sealed unsafe class RetrievalEngine
         {
             // Candidate lists (8 bytes a slot) get the scratch budget; the 8-bit keys are a quarter of the float
             // ones, so streaming them more often costs little.
-            cap = Math.Min(cap, Math.Max(6, ScratchBudget / (ScreenCapacity * 8L)));
+            cap = Math.Min(cap, Math.Max(6, ScratchBudget / (ScreenStride * 8L)));
         }
 
         long share = ((long)n + workers - 1) / Math.Max(1, workers);
@@ -583,7 +586,7 @@ internal sealed unsafe class RetrievalEngine
     /// </summary>
     internal const int ScreenMinimumCount = 256;
 
-    /// <summary>Candidate slots per query in a screened block; a query that needs more falls back to the fused path.</summary>
+    /// <summary>Most candidate slots per query in a screened block; a query that needs more falls back to the fused path.</summary>
     internal const int ScreenCapacity = 4096;
 
     /// <summary>
@@ -643,12 +646,12 @@ internal sealed unsafe class RetrievalEngine
                     float best = Math.Max(lower[r], screen.TileBounds(Level, dots + ((nint)r * KeyTile), keyStart, kc, code[r], upper));
                     lower[r] = best;
                     float threshold = best - cut;
-                    int* ix = candIndex + ((nint)r * ScreenCapacity);
-                    float* bound = candBound + ((nint)r * ScreenCapacity);
-                    if (n + kc > ScreenCapacity || n > _screenSlots)
+                    int* ix = candIndex + ((nint)r * ScreenStride);
+                    float* bound = candBound + ((nint)r * ScreenStride);
+                    if (n > _screenSlots)
                     {
                         n = KeyScreen.Compact(Level, ix, bound, n, threshold);
-                        if (n + kc > ScreenCapacity || n > _screenSlots)
+                        if (n > _screenSlots)
                         {
                             count[r] = -1;
                             active--;
@@ -669,8 +672,8 @@ internal sealed unsafe class RetrievalEngine
                     continue;
                 }
 
-                int* ix = candIndex + ((nint)r * ScreenCapacity);
-                float* bound = candBound + ((nint)r * ScreenCapacity);
+                int* ix = candIndex + ((nint)r * ScreenStride);
+                float* bound = candBound + ((nint)r * ScreenStride);
                 if (!ExactSoftmax(q + ((nint)r * dim), code[r].Slack, ix, bound, count[r], lower[r], outBlock + ((nint)r * vd), s, ref exact, out float lse))
                 {
                     count[r] = -1;
@@ -1216,16 +1219,16 @@ internal sealed unsafe class RetrievalEngine
             ScreenCodes = new byte[Rows * screen.PaddedDimension];
             ScreenDots = new int[Rows * KeyTile];
             ScreenUpper = new float[KeyTile];
-            CandidateIndices = new int[Rows * ScreenCapacity];
-            CandidateBounds = new float[Rows * ScreenCapacity];
+            CandidateIndices = new int[Rows * e.ScreenStride];
+            CandidateBounds = new float[Rows * e.ScreenStride];
             CandidateCount = new int[Rows];
             Lower = new float[Rows];
             QueryCodes = new QueryCode[Rows];
             SignedCodes = new sbyte[e.KeyDimension];
-            Chosen = new int[ScreenCapacity];
-            ChosenKeys = new int[ScreenCapacity];
-            ChosenScores = new float[ScreenCapacity];
-            ValueRows = new nint[ScreenCapacity];
+            Chosen = new int[e.ScreenStride];
+            ChosenKeys = new int[e.ScreenStride];
+            ChosenScores = new float[e.ScreenStride];
+            ValueRows = new nint[e.ScreenStride];
         }
 
         public void EnsureGather(RetrievalEngine e, int rows)
