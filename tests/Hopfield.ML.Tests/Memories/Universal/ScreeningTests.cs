@@ -57,6 +57,32 @@ public unsafe class ScreeningTests
         }
     }
 
+    [Theory]
+    [InlineData(MemoryStorage.Float32)]
+    [InlineData(MemoryStorage.BFloat16)]
+    public void AutoAssociationEqualsDenseAtEveryLevel(MemoryStorage storage)
+    {
+        // Values = keys: the screened path adds value rows from its row copy of the keys (bfloat16-rounded with
+        // bfloat16 storage, as the stored values are), not from the sliced values the dense path reads.
+        const int count = RetrievalEngine.ScreenMinimumCount + 301, dim = 45, queries = 77;
+        const float tolerance = 1e-6f;
+        float[] keys = TestData.Gaussian(71, count * dim), q = TestData.Gaussian(72, queries * dim);
+        var options = new UniversalHopfieldOptions { Beta = 4f, Storage = storage };
+        foreach (SimdLevel level in SimdCapabilities.Supported)
+        {
+            var dense = new UniversalHopfieldMemory(keys, count, default, options, level);
+            var screened = new UniversalHopfieldMemory(keys, count, default, options with { SparseTolerance = tolerance, Screening = true }, level);
+            float[] expected = new float[queries * dim], actual = new float[queries * dim];
+            float[] expectedLse = new float[queries], actualLse = new float[queries];
+            Run(dense, q, queries, expected, expectedLse);
+            Run(screened, q, queries, actual, actualLse);
+            TestData.AssertClose(expected, actual, (2 * tolerance * keys.Max(Math.Abs)) + 1e-5f, $"{storage} {level}");
+            TestData.AssertClose(expectedLse, actualLse, 1e-4f, $"lse {storage} {level}");
+            var (screenedQueries, fallbacks, exact) = screened.Engine.ScreenStatistics;
+            Assert.True(screenedQueries == queries && fallbacks == 0 && exact < queries * count / 4, $"{level}: {fallbacks} fallbacks, {exact} exact scores");
+        }
+    }
+
     [Fact]
     public void QueriesWithMoreCandidatesThanSlotsFallBackToTheFusedPath()
     {
