@@ -595,6 +595,9 @@ internal sealed unsafe class RetrievalEngine
     /// </summary>
     private const int ExactShare = 5;
 
+    /// <summary>Queries whose 8-bit products of one key tile are bounded together (42 × 128 ints: 21 KiB, in L1).</summary>
+    private const int ScreenRowChunk = 42;
+
     /// <summary>
     /// Screened softmax retrieval of one block (<see cref="KeyScreen"/>): 8-bit scores of every key give each query a
     /// lower bound L of its best score and an upper bound of every key's; keys whose upper bound reaches
@@ -630,42 +633,70 @@ internal sealed unsafe class RetrievalEngine
             for (int keyStart = 0; keyStart < Count && active > 0; keyStart += KeyTile)
             {
                 int kc = Math.Min(KeyTile, Count - keyStart);
-                for (int sub = 0; sub < kc; sub += Int8Gemm.TileKeys)
+                // Rows in chunks whose 8-bit products (chunk × 128 ints) stay in L1 until their bounds are taken.
+                for (int r0 = 0; r0 < len; r0 += ScreenRowChunk)
                 {
-                    Int8Gemm.Scores(vnni, codes, pd, len, screen.Codes + ((nint)(keyStart + sub) * pd), screen.Groups, dots + sub, KeyTile);
-                }
-
-                for (int r = 0; r < len; r++)
-                {
-                    int n = count[r];
-                    if (n < 0)
+                    int rc = Math.Min(ScreenRowChunk, len - r0);
+                    for (int sub = 0; sub < kc; sub += Int8Gemm.TileKeys)
                     {
-                        continue; // overflowed: the fused path takes it
+                        Int8Gemm.Scores(vnni, codes + ((nint)r0 * pd), pd, rc, screen.Codes + ((nint)(keyStart + sub) * pd), screen.Groups, dots + sub, KeyTile);
                     }
 
-                    float best = Math.Max(lower[r], screen.TileBounds(Level, dots + ((nint)r * KeyTile), keyStart, kc, code[r], upper));
-                    lower[r] = best;
-                    float threshold = best - cut;
-                    int* ix = candIndex + ((nint)r * ScreenStride);
-                    float* bound = candBound + ((nint)r * ScreenStride);
-                    if (n > _screenSlots)
+                    for (int r = r0; r < r0 + rc; r++)
                     {
-                        n = KeyScreen.Compact(Level, ix, bound, n, threshold);
+                        int n = count[r];
+                        if (n < 0)
+                        {
+                            continue; // overflowed: the fused path takes it
+                        }
+
+                        float best = Math.Max(lower[r], screen.TileBounds(Level, dots + ((nint)(r - r0) * KeyTile), keyStart, kc, code[r], upper));
+                        lower[r] = best;
+                        float threshold = best - cut;
+                        int* ix = candIndex + ((nint)r * ScreenStride);
+                        float* bound = candBound + ((nint)r * ScreenStride);
                         if (n > _screenSlots)
                         {
-                            count[r] = -1;
-                            active--;
-                            continue;
+                            n = KeyScreen.Compact(Level, ix, bound, n, threshold);
+                            if (n > _screenSlots)
+                            {
+                                count[r] = -1;
+                                active--;
+                                continue;
+                            }
                         }
-                    }
 
-                    count[r] = KeyScreen.Collect(Level, upper, keyStart, kc, threshold, ix, bound, n);
+                        count[r] = KeyScreen.Collect(Level, upper, keyStart, kc, threshold, ix, bound, n);
+                    }
                 }
+            }
+
+            // Each query starts with a scattered read of its best candidate's row: find them all first, and fetch the
+            // row two queries ahead while one is scored.
+            int* top = stackalloc int[len];
+            for (int r = 0; r < len; r++)
+            {
+                float* bound = candBound + ((nint)r * ScreenStride);
+                int best = 0;
+                for (int c = 1; c < count[r]; c++)
+                {
+                    best = bound[c] > bound[best] ? c : best;
+                }
+
+                top[r] = best;
             }
 
             int fallbacks = 0;
             for (int r = 0; r < len; r++)
             {
+                if (r + 2 < len && count[r + 2] > 0)
+                {
+                    fixed (float* rows = _screenRows)
+                    {
+                        Prefetch(rows + ((nint)candIndex[((nint)(r + 2) * ScreenStride) + top[r + 2]] * dim), dim);
+                    }
+                }
+
                 if (count[r] < 0)
                 {
                     fallbacks++;
@@ -674,7 +705,7 @@ internal sealed unsafe class RetrievalEngine
 
                 int* ix = candIndex + ((nint)r * ScreenStride);
                 float* bound = candBound + ((nint)r * ScreenStride);
-                if (!ExactSoftmax(q + ((nint)r * dim), code[r].Slack, ix, bound, count[r], lower[r], outBlock + ((nint)r * vd), s, ref exact, out float lse))
+                if (!ExactSoftmax(q + ((nint)r * dim), code[r].Slack, ix, bound, count[r], top[r], lower[r], outBlock + ((nint)r * vd), s, ref exact, out float lse))
                 {
                     count[r] = -1;
                     fallbacks++;
@@ -697,7 +728,8 @@ internal sealed unsafe class RetrievalEngine
     }
 
     /// <summary>
-    /// Exact softmax over the candidates of one query (ascending indices, with their upper bounds).
+    /// Exact softmax over the candidates of one query (ascending indices, with their upper bounds; <paramref name="top"/>
+    /// the position of the highest bound).
     /// <list type="number">
     /// <item>The lower bound of the best score is raised to the exact score of the candidate with the highest upper
     /// bound (usually the best key: this halves the margin the bounds cost) and the list is cut at that bound − ln(P/τ)/β.</item>
@@ -712,16 +744,11 @@ internal sealed unsafe class RetrievalEngine
     /// fused path).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private bool ExactSoftmax(float* query, float slack, int* ix, float* score, int n, float lower, float* output, Scratch s, ref long exact, out float lse)
+    private bool ExactSoftmax(float* query, float slack, int* ix, float* score, int n, int top, float lower, float* output, Scratch s, ref long exact, out float lse)
     {
         lse = float.NaN;
         var screen = _screen!;
         int dim = KeyDimension, vd = ValueDimension;
-        int top = 0;
-        for (int c = 1; c < n; c++)
-        {
-            top = score[c] > score[top] ? c : top;
-        }
 
         int exactCount;
         fixed (float* keys = _screenRows)
@@ -1217,7 +1244,7 @@ internal sealed unsafe class RetrievalEngine
             }
 
             ScreenCodes = new byte[Rows * screen.PaddedDimension];
-            ScreenDots = new int[Rows * KeyTile];
+            ScreenDots = new int[ScreenRowChunk * KeyTile];
             ScreenUpper = new float[KeyTile];
             CandidateIndices = new int[Rows * e.ScreenStride];
             CandidateBounds = new float[Rows * e.ScreenStride];
