@@ -76,9 +76,9 @@ internal static unsafe class ExactChains
 
     /// <summary>
     /// Up to 32 keys: one or two groups of sixteen lanes (a short group repeats its last key). One group is bound by
-    /// the chain's latency (4 cycles an FMA), two by the shuffles of the transpositions (measured: 16 keys 1.3 µs,
-    /// 32 keys 1.7 µs at D = 784). Broadcast loads merged under lane masks instead of the first two shuffle stages
-    /// were faster in cache and slower on scattered rows, so both groups shuffle.
+    /// the chain's latency (4 cycles an FMA), two by the shuffles of the transpositions (measured on scattered rows:
+    /// 16 keys 1.0–1.1 µs, 32 keys 1.6–1.9 µs at D = 784). Broadcast loads merged under lane masks instead of the first
+    /// two shuffle stages were faster in cache and slower on scattered rows, so both groups shuffle.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization | MethodImplOptions.NoInlining)]
     private static void Groups512(float* query, float* keys, int dim, int* ix, int n, float* scores)
@@ -94,123 +94,81 @@ internal static unsafe class ExactChains
 
         var accA = Vector512<float>.Zero;
         var accB = Vector512<float>.Zero;
+        int groups = two ? 2 : 1;
         nint d = 0;
         for (; d + Lanes <= dim; d += Lanes)
         {
-            // Each group transposes its 16 × 16 block of rows × dimensions [d, d + 16) in registers, so that lane j of
-            // column t is row j's element d + t, then runs acc ← fma(column t, q[d + t], acc) for t = 0 … 15 in order.
-            // Stage 1 interleaves row pairs (within each 128-bit lane L, s(2i) = [r(2i)[4L], r(2i+1)[4L], r(2i)[4L+1],
-            // r(2i+1)[4L+1]], s(2i+1) the same for 4L+2 and 4L+3), stage 2 gives w(4g + k) = rows 4g … 4g+3 of column
-            // 4L + k in lane L, stage 3 transposes the 128-bit lanes of w(k), w(4+k), w(8+k), w(12+k).
             float* q = query + d;
-            var s0 = Avx512F.UnpackLow(Vector512.Load(a[0] + d), Vector512.Load(a[1] + d));
-            var s1 = Avx512F.UnpackHigh(Vector512.Load(a[0] + d), Vector512.Load(a[1] + d));
-            var s2 = Avx512F.UnpackLow(Vector512.Load(a[2] + d), Vector512.Load(a[3] + d));
-            var s3 = Avx512F.UnpackHigh(Vector512.Load(a[2] + d), Vector512.Load(a[3] + d));
-            var s4 = Avx512F.UnpackLow(Vector512.Load(a[4] + d), Vector512.Load(a[5] + d));
-            var s5 = Avx512F.UnpackHigh(Vector512.Load(a[4] + d), Vector512.Load(a[5] + d));
-            var s6 = Avx512F.UnpackLow(Vector512.Load(a[6] + d), Vector512.Load(a[7] + d));
-            var s7 = Avx512F.UnpackHigh(Vector512.Load(a[6] + d), Vector512.Load(a[7] + d));
-            var s8 = Avx512F.UnpackLow(Vector512.Load(a[8] + d), Vector512.Load(a[9] + d));
-            var s9 = Avx512F.UnpackHigh(Vector512.Load(a[8] + d), Vector512.Load(a[9] + d));
-            var s10 = Avx512F.UnpackLow(Vector512.Load(a[10] + d), Vector512.Load(a[11] + d));
-            var s11 = Avx512F.UnpackHigh(Vector512.Load(a[10] + d), Vector512.Load(a[11] + d));
-            var s12 = Avx512F.UnpackLow(Vector512.Load(a[12] + d), Vector512.Load(a[13] + d));
-            var s13 = Avx512F.UnpackHigh(Vector512.Load(a[12] + d), Vector512.Load(a[13] + d));
-            var s14 = Avx512F.UnpackLow(Vector512.Load(a[14] + d), Vector512.Load(a[15] + d));
-            var s15 = Avx512F.UnpackHigh(Vector512.Load(a[14] + d), Vector512.Load(a[15] + d));
-            var w0 = PdLow(s0, s2);
-            var w1 = PdHigh(s0, s2);
-            var w2 = PdLow(s1, s3);
-            var w3 = PdHigh(s1, s3);
-            var w4 = PdLow(s4, s6);
-            var w5 = PdHigh(s4, s6);
-            var w6 = PdLow(s5, s7);
-            var w7 = PdHigh(s5, s7);
-            var w8 = PdLow(s8, s10);
-            var w9 = PdHigh(s8, s10);
-            var w10 = PdLow(s9, s11);
-            var w11 = PdHigh(s9, s11);
-            var w12 = PdLow(s12, s14);
-            var w13 = PdHigh(s12, s14);
-            var w14 = PdLow(s13, s15);
-            var w15 = PdHigh(s13, s15);
-            Lanes4(w0, w4, w8, w12, out var a0, out var a4, out var a8, out var a12);
-            Lanes4(w1, w5, w9, w13, out var a1, out var a5, out var a9, out var a13);
-            Lanes4(w2, w6, w10, w14, out var a2, out var a6, out var a10, out var a14);
-            Lanes4(w3, w7, w11, w15, out var a3, out var a7, out var a11, out var a15);
-            accA = Avx512F.FusedMultiplyAdd(a0, Vector512.Create(q[0]), accA);
-            accA = Avx512F.FusedMultiplyAdd(a1, Vector512.Create(q[1]), accA);
-            accA = Avx512F.FusedMultiplyAdd(a2, Vector512.Create(q[2]), accA);
-            accA = Avx512F.FusedMultiplyAdd(a3, Vector512.Create(q[3]), accA);
-            accA = Avx512F.FusedMultiplyAdd(a4, Vector512.Create(q[4]), accA);
-            accA = Avx512F.FusedMultiplyAdd(a5, Vector512.Create(q[5]), accA);
-            accA = Avx512F.FusedMultiplyAdd(a6, Vector512.Create(q[6]), accA);
-            accA = Avx512F.FusedMultiplyAdd(a7, Vector512.Create(q[7]), accA);
-            accA = Avx512F.FusedMultiplyAdd(a8, Vector512.Create(q[8]), accA);
-            accA = Avx512F.FusedMultiplyAdd(a9, Vector512.Create(q[9]), accA);
-            accA = Avx512F.FusedMultiplyAdd(a10, Vector512.Create(q[10]), accA);
-            accA = Avx512F.FusedMultiplyAdd(a11, Vector512.Create(q[11]), accA);
-            accA = Avx512F.FusedMultiplyAdd(a12, Vector512.Create(q[12]), accA);
-            accA = Avx512F.FusedMultiplyAdd(a13, Vector512.Create(q[13]), accA);
-            accA = Avx512F.FusedMultiplyAdd(a14, Vector512.Create(q[14]), accA);
-            accA = Avx512F.FusedMultiplyAdd(a15, Vector512.Create(q[15]), accA);
-
-            if (two)
+            for (int g = 0; g < groups; g++)
             {
-                // The same for group B.
-                var t0 = Avx512F.UnpackLow(Vector512.Load(b[0] + d), Vector512.Load(b[1] + d));
-                var t1 = Avx512F.UnpackHigh(Vector512.Load(b[0] + d), Vector512.Load(b[1] + d));
-                var t2 = Avx512F.UnpackLow(Vector512.Load(b[2] + d), Vector512.Load(b[3] + d));
-                var t3 = Avx512F.UnpackHigh(Vector512.Load(b[2] + d), Vector512.Load(b[3] + d));
-                var t4 = Avx512F.UnpackLow(Vector512.Load(b[4] + d), Vector512.Load(b[5] + d));
-                var t5 = Avx512F.UnpackHigh(Vector512.Load(b[4] + d), Vector512.Load(b[5] + d));
-                var t6 = Avx512F.UnpackLow(Vector512.Load(b[6] + d), Vector512.Load(b[7] + d));
-                var t7 = Avx512F.UnpackHigh(Vector512.Load(b[6] + d), Vector512.Load(b[7] + d));
-                var t8 = Avx512F.UnpackLow(Vector512.Load(b[8] + d), Vector512.Load(b[9] + d));
-                var t9 = Avx512F.UnpackHigh(Vector512.Load(b[8] + d), Vector512.Load(b[9] + d));
-                var t10 = Avx512F.UnpackLow(Vector512.Load(b[10] + d), Vector512.Load(b[11] + d));
-                var t11 = Avx512F.UnpackHigh(Vector512.Load(b[10] + d), Vector512.Load(b[11] + d));
-                var t12 = Avx512F.UnpackLow(Vector512.Load(b[12] + d), Vector512.Load(b[13] + d));
-                var t13 = Avx512F.UnpackHigh(Vector512.Load(b[12] + d), Vector512.Load(b[13] + d));
-                var t14 = Avx512F.UnpackLow(Vector512.Load(b[14] + d), Vector512.Load(b[15] + d));
-                var t15 = Avx512F.UnpackHigh(Vector512.Load(b[14] + d), Vector512.Load(b[15] + d));
-                var u0 = PdLow(t0, t2);
-                var u1 = PdHigh(t0, t2);
-                var u2 = PdLow(t1, t3);
-                var u3 = PdHigh(t1, t3);
-                var u4 = PdLow(t4, t6);
-                var u5 = PdHigh(t4, t6);
-                var u6 = PdLow(t5, t7);
-                var u7 = PdHigh(t5, t7);
-                var u8 = PdLow(t8, t10);
-                var u9 = PdHigh(t8, t10);
-                var u10 = PdLow(t9, t11);
-                var u11 = PdHigh(t9, t11);
-                var u12 = PdLow(t12, t14);
-                var u13 = PdHigh(t12, t14);
-                var u14 = PdLow(t13, t15);
-                var u15 = PdHigh(t13, t15);
-                Lanes4(u0, u4, u8, u12, out var c0, out var c4, out var c8, out var c12);
-                Lanes4(u1, u5, u9, u13, out var c1, out var c5, out var c9, out var c13);
-                Lanes4(u2, u6, u10, u14, out var c2, out var c6, out var c10, out var c14);
-                Lanes4(u3, u7, u11, u15, out var c3, out var c7, out var c11, out var c15);
-                accB = Avx512F.FusedMultiplyAdd(c0, Vector512.Create(q[0]), accB);
-                accB = Avx512F.FusedMultiplyAdd(c1, Vector512.Create(q[1]), accB);
-                accB = Avx512F.FusedMultiplyAdd(c2, Vector512.Create(q[2]), accB);
-                accB = Avx512F.FusedMultiplyAdd(c3, Vector512.Create(q[3]), accB);
-                accB = Avx512F.FusedMultiplyAdd(c4, Vector512.Create(q[4]), accB);
-                accB = Avx512F.FusedMultiplyAdd(c5, Vector512.Create(q[5]), accB);
-                accB = Avx512F.FusedMultiplyAdd(c6, Vector512.Create(q[6]), accB);
-                accB = Avx512F.FusedMultiplyAdd(c7, Vector512.Create(q[7]), accB);
-                accB = Avx512F.FusedMultiplyAdd(c8, Vector512.Create(q[8]), accB);
-                accB = Avx512F.FusedMultiplyAdd(c9, Vector512.Create(q[9]), accB);
-                accB = Avx512F.FusedMultiplyAdd(c10, Vector512.Create(q[10]), accB);
-                accB = Avx512F.FusedMultiplyAdd(c11, Vector512.Create(q[11]), accB);
-                accB = Avx512F.FusedMultiplyAdd(c12, Vector512.Create(q[12]), accB);
-                accB = Avx512F.FusedMultiplyAdd(c13, Vector512.Create(q[13]), accB);
-                accB = Avx512F.FusedMultiplyAdd(c14, Vector512.Create(q[14]), accB);
-                accB = Avx512F.FusedMultiplyAdd(c15, Vector512.Create(q[15]), accB);
+                // The group's 16 × 16 block of rows × dimensions [d, d + 16), transposed in registers so that lane j of
+                // column t is row j's element d + t, then acc ← fma(column t, q[d + t], acc) for t = 0 … 15 in order.
+                // Stage 1 interleaves row pairs (within each 128-bit lane L, s(2i) = [r(2i)[4L], r(2i+1)[4L],
+                // r(2i)[4L+1], r(2i+1)[4L+1]], s(2i+1) the same for 4L+2 and 4L+3), stage 2 gives w(4g + k) = rows
+                // 4g … 4g+3 of column 4L + k in lane L, stage 3 transposes the 128-bit lanes of w(k), w(4+k), w(8+k),
+                // w(12+k).
+                float** rows = g == 0 ? a : b;
+                var s0 = Avx512F.UnpackLow(Vector512.Load(rows[0] + d), Vector512.Load(rows[1] + d));
+                var s1 = Avx512F.UnpackHigh(Vector512.Load(rows[0] + d), Vector512.Load(rows[1] + d));
+                var s2 = Avx512F.UnpackLow(Vector512.Load(rows[2] + d), Vector512.Load(rows[3] + d));
+                var s3 = Avx512F.UnpackHigh(Vector512.Load(rows[2] + d), Vector512.Load(rows[3] + d));
+                var s4 = Avx512F.UnpackLow(Vector512.Load(rows[4] + d), Vector512.Load(rows[5] + d));
+                var s5 = Avx512F.UnpackHigh(Vector512.Load(rows[4] + d), Vector512.Load(rows[5] + d));
+                var s6 = Avx512F.UnpackLow(Vector512.Load(rows[6] + d), Vector512.Load(rows[7] + d));
+                var s7 = Avx512F.UnpackHigh(Vector512.Load(rows[6] + d), Vector512.Load(rows[7] + d));
+                var s8 = Avx512F.UnpackLow(Vector512.Load(rows[8] + d), Vector512.Load(rows[9] + d));
+                var s9 = Avx512F.UnpackHigh(Vector512.Load(rows[8] + d), Vector512.Load(rows[9] + d));
+                var s10 = Avx512F.UnpackLow(Vector512.Load(rows[10] + d), Vector512.Load(rows[11] + d));
+                var s11 = Avx512F.UnpackHigh(Vector512.Load(rows[10] + d), Vector512.Load(rows[11] + d));
+                var s12 = Avx512F.UnpackLow(Vector512.Load(rows[12] + d), Vector512.Load(rows[13] + d));
+                var s13 = Avx512F.UnpackHigh(Vector512.Load(rows[12] + d), Vector512.Load(rows[13] + d));
+                var s14 = Avx512F.UnpackLow(Vector512.Load(rows[14] + d), Vector512.Load(rows[15] + d));
+                var s15 = Avx512F.UnpackHigh(Vector512.Load(rows[14] + d), Vector512.Load(rows[15] + d));
+                var w0 = PdLow(s0, s2);
+                var w1 = PdHigh(s0, s2);
+                var w2 = PdLow(s1, s3);
+                var w3 = PdHigh(s1, s3);
+                var w4 = PdLow(s4, s6);
+                var w5 = PdHigh(s4, s6);
+                var w6 = PdLow(s5, s7);
+                var w7 = PdHigh(s5, s7);
+                var w8 = PdLow(s8, s10);
+                var w9 = PdHigh(s8, s10);
+                var w10 = PdLow(s9, s11);
+                var w11 = PdHigh(s9, s11);
+                var w12 = PdLow(s12, s14);
+                var w13 = PdHigh(s12, s14);
+                var w14 = PdLow(s13, s15);
+                var w15 = PdHigh(s13, s15);
+                Lanes4(w0, w4, w8, w12, out var c0, out var c4, out var c8, out var c12);
+                Lanes4(w1, w5, w9, w13, out var c1, out var c5, out var c9, out var c13);
+                Lanes4(w2, w6, w10, w14, out var c2, out var c6, out var c10, out var c14);
+                Lanes4(w3, w7, w11, w15, out var c3, out var c7, out var c11, out var c15);
+                var acc = g == 0 ? accA : accB;
+                acc = Avx512F.FusedMultiplyAdd(c0, Vector512.Create(q[0]), acc);
+                acc = Avx512F.FusedMultiplyAdd(c1, Vector512.Create(q[1]), acc);
+                acc = Avx512F.FusedMultiplyAdd(c2, Vector512.Create(q[2]), acc);
+                acc = Avx512F.FusedMultiplyAdd(c3, Vector512.Create(q[3]), acc);
+                acc = Avx512F.FusedMultiplyAdd(c4, Vector512.Create(q[4]), acc);
+                acc = Avx512F.FusedMultiplyAdd(c5, Vector512.Create(q[5]), acc);
+                acc = Avx512F.FusedMultiplyAdd(c6, Vector512.Create(q[6]), acc);
+                acc = Avx512F.FusedMultiplyAdd(c7, Vector512.Create(q[7]), acc);
+                acc = Avx512F.FusedMultiplyAdd(c8, Vector512.Create(q[8]), acc);
+                acc = Avx512F.FusedMultiplyAdd(c9, Vector512.Create(q[9]), acc);
+                acc = Avx512F.FusedMultiplyAdd(c10, Vector512.Create(q[10]), acc);
+                acc = Avx512F.FusedMultiplyAdd(c11, Vector512.Create(q[11]), acc);
+                acc = Avx512F.FusedMultiplyAdd(c12, Vector512.Create(q[12]), acc);
+                acc = Avx512F.FusedMultiplyAdd(c13, Vector512.Create(q[13]), acc);
+                acc = Avx512F.FusedMultiplyAdd(c14, Vector512.Create(q[14]), acc);
+                acc = Avx512F.FusedMultiplyAdd(c15, Vector512.Create(q[15]), acc);
+                if (g == 0)
+                {
+                    accA = acc;
+                }
+                else
+                {
+                    accB = acc;
+                }
             }
         }
 

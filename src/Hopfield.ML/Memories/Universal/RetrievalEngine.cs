@@ -687,32 +687,32 @@ internal sealed unsafe class RetrievalEngine
             }
 
             int fallbacks = 0;
-            for (int r = 0; r < len; r++)
+            fixed (float* rows = _screenRows)
             {
-                if (r + 2 < len && count[r + 2] > 0)
+                for (int r = 0; r < len; r++)
                 {
-                    fixed (float* rows = _screenRows)
+                    if (r + 2 < len && count[r + 2] > 0)
                     {
                         Prefetch(rows + ((nint)candIndex[((nint)(r + 2) * ScreenStride) + top[r + 2]] * dim), dim);
                     }
-                }
 
-                if (count[r] < 0)
-                {
-                    fallbacks++;
-                    continue;
-                }
+                    if (count[r] < 0)
+                    {
+                        fallbacks++;
+                        continue;
+                    }
 
-                int* ix = candIndex + ((nint)r * ScreenStride);
-                float* bound = candBound + ((nint)r * ScreenStride);
-                if (!ExactSoftmax(q + ((nint)r * dim), code[r].Slack, ix, bound, count[r], top[r], lower[r], outBlock + ((nint)r * vd), s, ref exact, out float lse))
-                {
-                    count[r] = -1;
-                    fallbacks++;
-                }
-                else if (lseBlock != null)
-                {
-                    lseBlock[r] = lse;
+                    int* ix = candIndex + ((nint)r * ScreenStride);
+                    float* bound = candBound + ((nint)r * ScreenStride);
+                    if (!ExactSoftmax(q + ((nint)r * dim), code[r].Slack, ix, bound, count[r], top[r], lower[r], outBlock + ((nint)r * vd), s, ref exact, out float lse))
+                    {
+                        count[r] = -1;
+                        fallbacks++;
+                    }
+                    else if (lseBlock != null)
+                    {
+                        lseBlock[r] = lse;
+                    }
                 }
             }
 
@@ -830,9 +830,10 @@ internal sealed unsafe class RetrievalEngine
     }
 
     /// <summary>
-    /// Many survivors: each gets a vectorised dot product f (within δ = slack·s_k of the exact chain, far below a
-    /// logit); only those with f ≥ max f − ln(P/τ)/β − 2δ can have a weight of τ/P of the best one, and they get the
-    /// exact chain. Returns how many did.
+    /// Below 512 bits, where an exact chain is a scalar one (eight side by side): each survivor gets a vectorised dot
+    /// product f (within δ = slack·s_k of the exact chain, far below a logit); only those with
+    /// f ≥ max f − ln(P/τ)/β − 2δ can have a weight of τ/P of the best one, and they get the exact chain. Returns how
+    /// many did.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private int ChooseAndChain(float* query, float* keys, float slack, int* ix, float* score, int n, Scratch s)

@@ -17,23 +17,29 @@ public unsafe class ScreeningTests
 
     // At D = 37 dot scores spread with σ = √37 ≈ 6 and cosine ones with σ ≈ 0.16; a key is left out only when its
     // weight is below τ/P = 1e-6/293, i.e. ln(P/τ) ≈ 20 logits under the best. β·σ of 24–48 is peaked, 0.12 is flat.
-    public static TheoryData<SimilarityFunction, float, MemoryStorage, bool> Cases => new()
+    // Auto-association (values = keys, dot) adds value rows from the screen's row copy of the keys (bfloat16-rounded
+    // with bfloat16 storage, as the stored values are), not from the sliced values the dense path reads.
+    public static TheoryData<SimilarityFunction, float, MemoryStorage, bool, bool> Cases => new()
     {
-        { SimilarityFunction.Dot, 4f, MemoryStorage.Float32, true },
-        { SimilarityFunction.Dot, 8f, MemoryStorage.Float32, true },
-        { SimilarityFunction.Dot, 0.02f, MemoryStorage.Float32, false },
-        { SimilarityFunction.Dot, 4f, MemoryStorage.BFloat16, true },
-        { SimilarityFunction.Cosine, 300f, MemoryStorage.Float32, true },
-        { SimilarityFunction.Cosine, 300f, MemoryStorage.BFloat16, true },
+        { SimilarityFunction.Dot, 4f, MemoryStorage.Float32, true, false },
+        { SimilarityFunction.Dot, 8f, MemoryStorage.Float32, true, false },
+        { SimilarityFunction.Dot, 0.02f, MemoryStorage.Float32, false, false },
+        { SimilarityFunction.Dot, 4f, MemoryStorage.BFloat16, true, false },
+        { SimilarityFunction.Cosine, 300f, MemoryStorage.Float32, true, false },
+        { SimilarityFunction.Cosine, 300f, MemoryStorage.BFloat16, true, false },
+        { SimilarityFunction.Dot, 4f, MemoryStorage.Float32, true, true },
+        { SimilarityFunction.Dot, 4f, MemoryStorage.BFloat16, true, true },
     };
 
     [Theory]
     [MemberData(nameof(Cases))]
-    public void ScreenedEqualsDenseWithinTheToleranceAtEveryLevel(SimilarityFunction sim, float beta, MemoryStorage storage, bool peaked)
+    public void ScreenedEqualsDenseWithinTheToleranceAtEveryLevel(SimilarityFunction sim, float beta, MemoryStorage storage, bool peaked, bool autoAssociation)
     {
-        const int count = RetrievalEngine.ScreenMinimumCount + 37, dim = 37, valueDim = 11, queries = 131;
+        const int count = RetrievalEngine.ScreenMinimumCount + 37, dim = 37, queries = 131;
         const float tolerance = 1e-6f;
-        float[] keys = TestData.Gaussian(11, count * dim), values = TestData.Gaussian(13, count * valueDim), q = TestData.Gaussian(12, queries * dim);
+        int valueDim = autoAssociation ? dim : 11;
+        float[] keys = TestData.Gaussian(11, count * dim), q = TestData.Gaussian(12, queries * dim);
+        float[] values = autoAssociation ? keys : TestData.Gaussian(13, count * valueDim);
         var options = new UniversalHopfieldOptions { Similarity = sim, Beta = beta, Storage = storage };
         foreach (SimdLevel level in SimdCapabilities.Supported)
         {
@@ -54,32 +60,6 @@ public unsafe class ScreeningTests
                 // Peaked: the screen actually skips keys (a few per query get an exact score, not all 293).
                 Assert.True(fallbacks == 0 && exact < queries * count / 4, $"{fallbacks} fallbacks, {exact} exact scores at β={beta}");
             }
-        }
-    }
-
-    [Theory]
-    [InlineData(MemoryStorage.Float32)]
-    [InlineData(MemoryStorage.BFloat16)]
-    public void AutoAssociationEqualsDenseAtEveryLevel(MemoryStorage storage)
-    {
-        // Values = keys: the screened path adds value rows from its row copy of the keys (bfloat16-rounded with
-        // bfloat16 storage, as the stored values are), not from the sliced values the dense path reads.
-        const int count = RetrievalEngine.ScreenMinimumCount + 301, dim = 45, queries = 77;
-        const float tolerance = 1e-6f;
-        float[] keys = TestData.Gaussian(71, count * dim), q = TestData.Gaussian(72, queries * dim);
-        var options = new UniversalHopfieldOptions { Beta = 4f, Storage = storage };
-        foreach (SimdLevel level in SimdCapabilities.Supported)
-        {
-            var dense = new UniversalHopfieldMemory(keys, count, default, options, level);
-            var screened = new UniversalHopfieldMemory(keys, count, default, options with { SparseTolerance = tolerance, Screening = true }, level);
-            float[] expected = new float[queries * dim], actual = new float[queries * dim];
-            float[] expectedLse = new float[queries], actualLse = new float[queries];
-            Run(dense, q, queries, expected, expectedLse);
-            Run(screened, q, queries, actual, actualLse);
-            TestData.AssertClose(expected, actual, (2 * tolerance * keys.Max(Math.Abs)) + 1e-5f, $"{storage} {level}");
-            TestData.AssertClose(expectedLse, actualLse, 1e-4f, $"lse {storage} {level}");
-            var (screenedQueries, fallbacks, exact) = screened.Engine.ScreenStatistics;
-            Assert.True(screenedQueries == queries && fallbacks == 0 && exact < queries * count / 4, $"{level}: {fallbacks} fallbacks, {exact} exact scores");
         }
     }
 
