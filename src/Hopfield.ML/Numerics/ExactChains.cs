@@ -27,6 +27,7 @@ internal static unsafe class ExactChains
     /// scores[c] = query · keys[ix[c]] (rows of <paramref name="dim"/> floats, row-major) for c &lt; <paramref name="n"/>,
     /// each as one sequential FMA chain. Every level gives the same floats.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Dots(SimdLevel level, float* query, float* keys, int dim, int* ix, int n, float* scores)
     {
         if (level == SimdLevel.Vector512 && Avx512F.IsSupported)

@@ -74,6 +74,7 @@ internal static unsafe class Int8Gemm
     /// ReadOnlySpan{float}, Span{sbyte}, out float)"/>, same codes at every level) with an upper bound of ‖x − q̂‖₂, an
     /// upper bound of ‖x‖₁ and Σ code² (exact).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static float QuantizeBiased(SimdLevel level, ReadOnlySpan<float> x, byte* biased, Span<sbyte> buffer, out float residualNorm, out double l1, out long codeSquares)
     {
         if (level == SimdLevel.Vector512 && x.Length >= 16)
