@@ -20,8 +20,8 @@ internal static unsafe class ExactChains
     /// <summary>Keys per 512-bit group.</summary>
     private const int Lanes = 16;
 
-    /// <summary>Keys whose chains the 512-bit path runs side by side (two groups): up to this many take about as long as one.</summary>
-    public const int WideGroup = 2 * Lanes;
+    /// <summary>Keys whose chains the 512-bit path runs side by side (two groups).</summary>
+    private const int WideGroup = 2 * Lanes;
 
     /// <summary>
     /// scores[c] = query · keys[ix[c]] (rows of <paramref name="dim"/> floats, row-major) for c &lt; <paramref name="n"/>,
