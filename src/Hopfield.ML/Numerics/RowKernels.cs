@@ -146,26 +146,22 @@ internal static unsafe class RowKernels
     }
 
     /// <summary>
-    /// y[i] ← fma(w[r], rows[r][i], y[i]) for r = 0 … m − 1 in order and i &lt; n: the same floats as m <see cref="Axpy"/>
-    /// calls, with y read and written once. The 512-bit path keeps eight vectors of y in registers, so that eight
-    /// independent chains hide the FMA latency.
+    /// y[i] ← scale · aᵢ, where aᵢ starts at 0 and takes aᵢ ← fma(w[r], rows[r][i], aᵢ) for r = 0 … m − 1 in order
+    /// (i &lt; n): the same floats as clearing y, m <see cref="Axpy"/> calls and a <see cref="Scale"/>, with y written
+    /// once and never read. The 512-bit path keeps eight vectors of sums in registers, so that eight independent chains
+    /// hide the FMA latency.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void AxpyRows(SimdLevel level, float* w, nint* rows, int m, float* y, int n)
+    public static void WeightedRowSum(SimdLevel level, float* w, nint* rows, int m, float scale, float* y, int n)
     {
         int i = 0;
         if (level == SimdLevel.Vector512)
         {
+            var s = Vector512.Create(scale);
             for (; i + 128 <= n; i += 128)
             {
-                var y0 = Vector512.Load(y + i);
-                var y1 = Vector512.Load(y + i + 16);
-                var y2 = Vector512.Load(y + i + 32);
-                var y3 = Vector512.Load(y + i + 48);
-                var y4 = Vector512.Load(y + i + 64);
-                var y5 = Vector512.Load(y + i + 80);
-                var y6 = Vector512.Load(y + i + 96);
-                var y7 = Vector512.Load(y + i + 112);
+                Vector512<float> y0 = default, y1 = default, y2 = default, y3 = default;
+                Vector512<float> y4 = default, y5 = default, y6 = default, y7 = default;
                 for (int r = 0; r < m; r++)
                 {
                     var a = Vector512.Create(w[r]);
@@ -180,37 +176,37 @@ internal static unsafe class RowKernels
                     y7 = Vector512.FusedMultiplyAdd(a, Vector512.Load(x + 112), y7);
                 }
 
-                y0.Store(y + i);
-                y1.Store(y + i + 16);
-                y2.Store(y + i + 32);
-                y3.Store(y + i + 48);
-                y4.Store(y + i + 64);
-                y5.Store(y + i + 80);
-                y6.Store(y + i + 96);
-                y7.Store(y + i + 112);
+                (y0 * s).Store(y + i);
+                (y1 * s).Store(y + i + 16);
+                (y2 * s).Store(y + i + 32);
+                (y3 * s).Store(y + i + 48);
+                (y4 * s).Store(y + i + 64);
+                (y5 * s).Store(y + i + 80);
+                (y6 * s).Store(y + i + 96);
+                (y7 * s).Store(y + i + 112);
             }
 
             for (; i + 16 <= n; i += 16)
             {
-                var acc = Vector512.Load(y + i);
+                Vector512<float> acc = default;
                 for (int r = 0; r < m; r++)
                 {
                     acc = Vector512.FusedMultiplyAdd(Vector512.Create(w[r]), Vector512.Load((float*)rows[r] + i), acc);
                 }
 
-                acc.Store(y + i);
+                (acc * s).Store(y + i);
             }
         }
 
         for (; i < n; i++)
         {
-            float acc = y[i];
+            float acc = 0f;
             for (int r = 0; r < m; r++)
             {
                 acc = MathF.FusedMultiplyAdd(w[r], ((float*)rows[r])[i], acc);
             }
 
-            y[i] = acc;
+            y[i] = acc * scale;
         }
     }
 

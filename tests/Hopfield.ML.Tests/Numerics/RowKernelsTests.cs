@@ -95,12 +95,13 @@ public unsafe class RowKernelsTests
     [InlineData(129, 5)]
     [InlineData(784, 9)]
     [InlineData(801, 2)]
-    public void AxpyRowsEqualsRowByRowAxpyBitForBit(int n, int m)
+    public void WeightedRowSumEqualsClearAxpyScaleBitForBit(int n, int m)
     {
         float[] data = TestData.Gaussian(n + m, (m + 1) * n, 2f);
         float[] weights = TestData.Gaussian(m + 7, Math.Max(1, m));
-        float[] start = TestData.Gaussian(n * 3, n);
-        var expected = (float[])start.Clone();
+        float[] start = TestData.Gaussian(n * 3, n); // garbage the kernel must overwrite, never read
+        var expected = new float[n];
+        const float scale = 0.37f;
         fixed (float* pd = data, pw = weights, pe = expected)
         {
             // Rows in a scrambled order, one of them twice.
@@ -123,13 +124,18 @@ public unsafe class RowKernelsTests
                 }
             }
 
+            for (int i = 0; i < n; i++)
+            {
+                pe[i] *= scale;
+            }
+
             foreach (SimdLevel level in SimdCapabilities.Supported)
             {
                 var actual = (float[])start.Clone();
                 fixed (float* pa = actual)
                 fixed (nint* pr = rows)
                 {
-                    RowKernels.AxpyRows(level, pw, pr, m, pa, n);
+                    RowKernels.WeightedRowSum(level, pw, pr, m, scale, pa, n);
                 }
 
                 Assert.Equal(expected, actual);

@@ -671,8 +671,9 @@ internal sealed unsafe class RetrievalEngine
                 }
             }
 
-            // Each query starts with a scattered read of its best candidate's row: find them all first, and fetch the
-            // row two queries ahead while one is scored.
+            // Each query starts with a scattered read of its best candidate's row and of its own row (last read when it
+            // was quantised): find the best candidates first, and fetch both rows into L2 two queries ahead (into L1 they
+            // would be pushed out by the candidate rows of the query in between).
             int* top = stackalloc int[len];
             for (int r = 0; r < len; r++)
             {
@@ -693,7 +694,8 @@ internal sealed unsafe class RetrievalEngine
                 {
                     if (r + 2 < len && count[r + 2] > 0)
                     {
-                        Prefetch(rows + ((nint)candIndex[((nint)(r + 2) * ScreenStride) + top[r + 2]] * dim), dim);
+                        Prefetch(rows + ((nint)candIndex[((nint)(r + 2) * ScreenStride) + top[r + 2]] * dim), dim, toL1: false);
+                        Prefetch(q + ((nint)(r + 2) * dim), dim, toL1: false);
                     }
 
                     if (count[r] < 0)
@@ -782,7 +784,6 @@ internal sealed unsafe class RetrievalEngine
 
         // A candidate whose weight is below τ/P of the best one is left out of the projection (not of the sum): with
         // the keys the screen left out, at most P keys, each below τ/P, so less than τ in all.
-        new Span<float>(output, vd).Clear();
         float negligible = SparseTolerance / Count;
         if (_screenRowsAreValues)
         {
@@ -799,11 +800,13 @@ internal sealed unsafe class RetrievalEngine
                     }
                 }
 
-                RowKernels.AxpyRows(Level, weights, valueRows, m, output, vd);
+                // Written once, never read: no clearing and no second pass for the scale.
+                RowKernels.WeightedRowSum(Level, weights, valueRows, m, 1f / sum, output, vd);
             }
         }
         else
         {
+            new Span<float>(output, vd).Clear();
             for (int c = 0; c < n; c++)
             {
                 float w = score[c];
@@ -822,9 +825,10 @@ internal sealed unsafe class RetrievalEngine
                     AddValue(i, w, new Span<float>(output, vd), s.ValueRow);
                 }
             }
+
+            RowKernels.Scale(Level, output, vd, 1f / sum, output);
         }
 
-        RowKernels.Scale(Level, output, vd, 1f / sum, output);
         lse = max + (MathF.Log(sum) / Beta);
         return true;
     }
@@ -879,15 +883,25 @@ internal sealed unsafe class RetrievalEngine
         return exactCount;
     }
 
-    /// <summary>Software prefetch of <paramref name="n"/> floats, one request per cache line (no-op without SSE).</summary>
+    /// <summary>
+    /// Software prefetch of <paramref name="n"/> floats into L1 (or L2 only, for data needed well after the next few
+    /// microseconds), one request per cache line; a no-op without SSE.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Prefetch(float* p, int n)
+    private static void Prefetch(float* p, int n, bool toL1 = true)
     {
         if (System.Runtime.Intrinsics.X86.Sse.IsSupported)
         {
             for (int i = 0; i < n; i += 16)
             {
-                System.Runtime.Intrinsics.X86.Sse.Prefetch0(p + i);
+                if (toL1)
+                {
+                    System.Runtime.Intrinsics.X86.Sse.Prefetch0(p + i);
+                }
+                else
+                {
+                    System.Runtime.Intrinsics.X86.Sse.Prefetch1(p + i);
+                }
             }
         }
     }
