@@ -3,8 +3,12 @@ using System.Diagnostics;
 namespace Hopfield.ML.Numerics;
 
 /// <summary>
-/// Runs work over fixed-size query blocks, in parallel when asked. Block boundaries depend only on the
-/// query count and <c>blockSize</c>, never on the thread count, so results are identical for any number of threads.
+/// Runs work over query blocks, in parallel when asked. By default the blocks have a fixed size: their boundaries
+/// depend only on the query count and <c>blockSize</c>, never on the thread count. With a smaller
+/// <c>minBlockSize</c> and more than one worker, the blocks shrink as the work runs out (guided self-scheduling: each
+/// takes about 1/(2·workers) of the rows left, a multiple of <c>minBlockSize</c>, at most <c>blockSize</c>), so that a
+/// worker whose core runs slower takes fewer rows instead of holding up the call; the boundaries then depend on
+/// timing, which is only for callers whose results do not depend on them.
 /// <para>
 /// The helpers are persistent background threads (one fewer than the processors) that take blocks from a shared
 /// counter, the calling thread included. After a call they spin for <see cref="SpinMilliseconds"/> before they sleep,
@@ -32,17 +36,23 @@ internal static class QueryParallel
     public static void For<TScratch>(int count, int blockSize, int threads, Func<TScratch> createScratch, Action<int, int, TScratch> body) =>
         For(count, blockSize, threads, createScratch, body, null);
 
-    /// <summary>As above; <paramref name="release"/> receives each worker's scratch when the worker is done (for pooling).</summary>
-    public static void For<TScratch>(int count, int blockSize, int threads, Func<TScratch> createScratch, Action<int, int, TScratch> body, Action<TScratch>? release)
+    /// <summary>
+    /// As above; <paramref name="release"/> receives each worker's scratch when the worker is done (for pooling).
+    /// <paramref name="minBlockSize"/> (0: <paramref name="blockSize"/>) below <paramref name="blockSize"/> lets the
+    /// blocks shrink towards it as the work runs out (see the class remarks).
+    /// </summary>
+    public static void For<TScratch>(int count, int blockSize, int threads, Func<TScratch> createScratch, Action<int, int, TScratch> body, Action<TScratch>? release, int minBlockSize = 0)
     {
-        int blocks = (count + blockSize - 1) / blockSize;
-        if (blocks == 0)
+        if (count <= 0)
         {
             return;
         }
 
-        int workers = Math.Min(Math.Min(ResolveThreads(threads), blocks), Environment.ProcessorCount);
-        var job = new Job<TScratch>(count, blockSize, blocks, workers - 1, createScratch, body, release);
+        blockSize = Math.Max(1, blockSize);
+        int workers = Math.Min(ResolveThreads(threads), Environment.ProcessorCount);
+        int granule = minBlockSize <= 0 || workers == 1 ? blockSize : Math.Min(minBlockSize, blockSize);
+        workers = Math.Min(workers, (count + granule - 1) / granule);
+        var job = new Job<TScratch>(count, blockSize, granule, workers, createScratch, body, release);
         if (workers > 1)
         {
             Post(job);
@@ -56,6 +66,24 @@ internal static class QueryParallel
         }
 
         job.Rethrow();
+    }
+
+    /// <summary>
+    /// Rows of the next block when <paramref name="remaining"/> are left: <paramref name="blockSize"/> when the granule
+    /// is the block size (fixed blocks), otherwise about remaining / (2·workers) rounded up to a multiple of the granule,
+    /// between the granule and <paramref name="blockSize"/>; never more than <paramref name="remaining"/>.
+    /// </summary>
+    internal static int BlockLength(int remaining, int blockSize, int granule, int workers)
+    {
+        int length = blockSize;
+        if (granule < blockSize)
+        {
+            long share = ((long)remaining + (2L * workers) - 1) / (2L * workers);
+            share = (share + granule - 1) / granule * granule;
+            length = (int)Math.Clamp(share, granule, blockSize);
+        }
+
+        return Math.Min(length, remaining);
     }
 
     private static void Post(Job job)
@@ -129,24 +157,29 @@ internal static class QueryParallel
         }
     }
 
-    /// <summary>One call: a block counter the caller and up to <c>maxHelpers</c> helpers take blocks from.</summary>
+    /// <summary>One call: a row cursor the caller and up to <c>workers − 1</c> helpers take blocks from.</summary>
     private abstract class Job
     {
+        private readonly int _count;
+        private readonly int _blockSize;
+        private readonly int _granule;
+        private readonly int _workers;
         private readonly int _maxHelpers;
-        private int _next = -1;
+        private int _nextRow;
         private int _helpers;
         private int _active;
         private Exception? _failure;
 
-        protected Job(int blocks, int maxHelpers)
+        protected Job(int count, int blockSize, int granule, int workers)
         {
-            Blocks = blocks;
-            _maxHelpers = maxHelpers;
+            _count = count;
+            _blockSize = blockSize;
+            _granule = granule;
+            _workers = workers;
+            _maxHelpers = workers - 1;
         }
 
-        public bool HasWork => Volatile.Read(ref _next) + 1 < Blocks && Volatile.Read(ref _helpers) < _maxHelpers;
-
-        protected int Blocks { get; }
+        public bool HasWork => Volatile.Read(ref _nextRow) < _count && Volatile.Read(ref _helpers) < _maxHelpers;
 
         /// <summary>Joins as a helper if the call still has blocks and room for one; returns whether it did.</summary>
         public bool TryHelp()
@@ -194,23 +227,39 @@ internal static class QueryParallel
         /// <summary>Takes blocks until none are left; the first failure stops the others from taking more.</summary>
         public abstract void Work();
 
-        /// <summary>The next block to run (≥ <see cref="Blocks"/> when none is left).</summary>
-        protected int Claim() => Interlocked.Increment(ref _next);
+        /// <summary>Takes the next block (first row, length); false when no rows are left.</summary>
+        protected bool Claim(out int start, out int length)
+        {
+            while (true)
+            {
+                start = Volatile.Read(ref _nextRow);
+                if (start >= _count)
+                {
+                    length = 0;
+                    return false;
+                }
+
+                length = BlockLength(_count - start, _blockSize, _granule, _workers);
+                if (Interlocked.CompareExchange(ref _nextRow, start + length, start) == start)
+                {
+                    return true;
+                }
+            }
+        }
 
         protected void Fail(Exception ex)
         {
             Interlocked.CompareExchange(ref _failure, ex, null);
-            Interlocked.Exchange(ref _next, Blocks);
+            Interlocked.Exchange(ref _nextRow, _count);
         }
     }
 
-    private sealed class Job<TScratch>(int count, int blockSize, int blocks, int maxHelpers, Func<TScratch> createScratch, Action<int, int, TScratch> body, Action<TScratch>? release)
-        : Job(blocks, maxHelpers)
+    private sealed class Job<TScratch>(int count, int blockSize, int granule, int workers, Func<TScratch> createScratch, Action<int, int, TScratch> body, Action<TScratch>? release)
+        : Job(count, blockSize, granule, workers)
     {
         public override void Work()
         {
-            int b = Claim();
-            if (b >= Blocks)
+            if (!Claim(out int start, out int length))
             {
                 return;
             }
@@ -230,10 +279,9 @@ internal static class QueryParallel
             {
                 do
                 {
-                    int start = b * blockSize;
-                    body(start, Math.Min(blockSize, count - start), scratch);
+                    body(start, length, scratch);
                 }
-                while ((b = Claim()) < Blocks);
+                while (Claim(out start, out length));
             }
             catch (Exception ex)
             {

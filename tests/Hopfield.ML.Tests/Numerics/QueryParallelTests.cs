@@ -44,6 +44,65 @@ public class QueryParallelTests
         }
     }
 
+    [Theory]
+    [InlineData(1000, 504, 42, 2)]
+    [InlineData(1000, 504, 42, 0)]
+    [InlineData(997, 126, 6, 3)]
+    [InlineData(40, 504, 42, 2)]
+    [InlineData(5000, 7, 3, 8)]
+    public void GuidedBlocksCoverEveryQueryOnceAndShrinkInMultiplesOfTheMinimum(int count, int blockSize, int minBlockSize, int threads)
+    {
+        for (int call = 0; call < 20; call++)
+        {
+            var seen = new int[count];
+            var blocks = new ConcurrentBag<(int Start, int Length)>();
+            QueryParallel.For(
+                count,
+                blockSize,
+                threads,
+                () => new object(),
+                (start, length, _) =>
+                {
+                    blocks.Add((start, length));
+                    for (int i = start; i < start + length; i++)
+                    {
+                        Interlocked.Increment(ref seen[i]);
+                    }
+                },
+                null,
+                minBlockSize);
+
+            Assert.All(seen, s => Assert.Equal(1, s));
+            var ordered = blocks.OrderBy(b => b.Start).ToArray();
+            bool guided = Math.Min(QueryParallel.ResolveThreads(threads), Environment.ProcessorCount) > 1;
+            int granule = guided ? Math.Min(minBlockSize, blockSize) : blockSize;
+            for (int b = 0; b < ordered.Length; b++)
+            {
+                var (start, length) = ordered[b];
+                bool last = start + length == count;
+                Assert.InRange(length, 1, blockSize);
+                Assert.True(last || length == blockSize || length % granule == 0, $"block at {start} has {length} rows, not a multiple of {granule}");
+                Assert.True(last || length >= granule, $"block at {start} has {length} rows, fewer than {granule}");
+                if (b > 0)
+                {
+                    // Claimed in row order from a shrinking remainder: never longer than the block before.
+                    Assert.True(length <= ordered[b - 1].Length || last, $"block at {start} ({length}) is longer than the one before ({ordered[b - 1].Length})");
+                }
+            }
+        }
+    }
+
+    [Theory]
+    [InlineData(1000, 504, 42, 2, 252)]
+    [InlineData(748, 504, 42, 2, 210)]
+    [InlineData(118, 504, 42, 2, 42)]
+    [InlineData(30, 504, 42, 2, 30)]
+    [InlineData(5000, 504, 42, 2, 504)]
+    [InlineData(1000, 504, 504, 2, 504)]
+    [InlineData(496, 504, 504, 2, 496)]
+    public void GuidedBlockLengthTakesAQuarterOfTheRestForTwoWorkers(int remaining, int blockSize, int granule, int workers, int expected) =>
+        Assert.Equal(expected, QueryParallel.BlockLength(remaining, blockSize, granule, workers));
+
     [Fact]
     public void AFailingBlockIsReportedToTheCallerAndLaterCallsStillRun()
     {

@@ -334,13 +334,21 @@ internal sealed unsafe class RetrievalEngine
     {
         nint q = (nint)queries, o = (nint)outputs, a = (nint)attention, l = (nint)lse, ix = (nint)nearest;
         int rows = BlockRows(n, QueryParallel.ResolveThreads(threads));
+
+        // Screened blocks over 8-bit keys that stay in cache shrink towards one bounds chunk as the batch runs out
+        // (each block streams the keys again, cheap from cache): on this VM one of two cores often ran 15–50 % slower
+        // per query for a whole process, and with one fixed block each the fast core waited for it. Larger memories
+        // keep fixed blocks: their candidate lists already cut them to about 130 queries, several per worker.
+        bool guided = mode == Mode.Fused && _screen is not null && Separation is not (SeparationFunction.Max or SeparationFunction.TopKSoftmax)
+            && (long)Count * _screen.PaddedDimension <= GuidedScreenBytes;
         QueryParallel.For(
             n,
             rows,
             threads,
             () => RentScratch(rows),
             (start, len, scratch) => Block(mode, (float*)q, start, len, (float*)o, (float*)a, (float*)l, (int*)ix, scratch),
-            ReturnScratch);
+            ReturnScratch,
+            guided ? ScreenRowChunk : 0);
     }
 
     /// <summary>
@@ -597,6 +605,12 @@ internal sealed unsafe class RetrievalEngine
 
     /// <summary>Queries whose 8-bit products of one key tile are bounded together (42 × 128 ints: 21 KiB, in L1).</summary>
     private const int ScreenRowChunk = 42;
+
+    /// <summary>
+    /// Most 8-bit key bytes for which screened blocks shrink as a batch runs out (<see cref="QueryParallel"/>'s guided
+    /// blocks): up to here the keys come back from cache for every extra block.
+    /// </summary>
+    private const long GuidedScreenBytes = 4L << 20;
 
     /// <summary>
     /// Screened softmax retrieval of one block (<see cref="KeyScreen"/>): 8-bit scores of every key give each query a

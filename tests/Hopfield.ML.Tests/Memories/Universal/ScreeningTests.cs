@@ -116,7 +116,9 @@ public unsafe class ScreeningTests
         const int count = RetrievalEngine.ScreenMinimumCount + 1000, dim = 64, queries = 257;
         float[] keys = TestData.Gaussian(31, count * dim), q = TestData.Gaussian(32, queries * dim);
         float[]? first = null;
-        foreach (int threads in new[] { 1, 2, 3 })
+        // With more than one thread the blocks shrink as the batch runs out, at boundaries that depend on timing: the
+        // repeated calls see different ones.
+        foreach (int threads in new[] { 1, 2, 3, 2, 2, 0 })
         {
             var m = new UniversalHopfieldMemory(keys, count, default, new UniversalHopfieldOptions { Beta = 0.5f, SparseTolerance = 1e-6f, Screening = true, Threads = threads });
             var output = new float[queries * dim];
