@@ -164,7 +164,6 @@ internal static class QueryParallel
         private readonly int _blockSize;
         private readonly int _granule;
         private readonly int _workers;
-        private readonly int _maxHelpers;
         private int _nextRow;
         private int _helpers;
         private int _active;
@@ -176,10 +175,9 @@ internal static class QueryParallel
             _blockSize = blockSize;
             _granule = granule;
             _workers = workers;
-            _maxHelpers = workers - 1;
         }
 
-        public bool HasWork => Volatile.Read(ref _nextRow) < _count && Volatile.Read(ref _helpers) < _maxHelpers;
+        public bool HasWork => Volatile.Read(ref _nextRow) < _count && Volatile.Read(ref _helpers) < _workers - 1;
 
         /// <summary>Joins as a helper if the call still has blocks and room for one; returns whether it did.</summary>
         public bool TryHelp()
@@ -192,7 +190,7 @@ internal static class QueryParallel
             Interlocked.Increment(ref _active);
             try
             {
-                if (Interlocked.Increment(ref _helpers) > _maxHelpers)
+                if (Interlocked.Increment(ref _helpers) > _workers - 1)
                 {
                     return false;
                 }

@@ -339,8 +339,8 @@ internal sealed unsafe class RetrievalEngine
         // (each block streams the keys again, cheap from cache): on this VM one of two cores often ran 15–50 % slower
         // per query for a whole process, and with one fixed block each the fast core waited for it. Larger memories
         // keep fixed blocks: their candidate lists already cut them to about 130 queries, several per worker.
-        bool guided = mode == Mode.Fused && _screen is not null && Separation is not (SeparationFunction.Max or SeparationFunction.TopKSoftmax)
-            && (long)Count * _screen.PaddedDimension <= GuidedScreenBytes;
+        // (A screen exists only for softmax separation, so the fused mode is the screened one.)
+        bool guided = mode == Mode.Fused && _screen is not null && (long)Count * _screen.PaddedDimension <= GuidedScreenBytes;
         QueryParallel.For(
             n,
             rows,
