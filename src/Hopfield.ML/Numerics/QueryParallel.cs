@@ -3,12 +3,14 @@ using System.Diagnostics;
 namespace Hopfield.ML.Numerics;
 
 /// <summary>
-/// Runs work over query blocks, in parallel when asked. By default the blocks have a fixed size: their boundaries
-/// depend only on the query count and <c>blockSize</c>, never on the thread count. With a smaller
-/// <c>minBlockSize</c> and more than one worker, the blocks shrink as the work runs out (guided self-scheduling: each
-/// takes about 1/(2·workers) of the rows left, a multiple of <c>minBlockSize</c>, at most <c>blockSize</c>), so that a
-/// worker whose core runs slower takes fewer rows instead of holding up the call; the boundaries then depend on
-/// timing, which is only for callers whose results do not depend on them.
+/// Runs work over query blocks, in parallel when asked, on one of three schedules (<see cref="BlockSchedule"/>).
+/// <see cref="BlockSchedule.Fixed"/> blocks have a fixed size: their boundaries depend only on the query count and
+/// <c>blockSize</c>, never on the thread count. <see cref="BlockSchedule.Guided"/> blocks shrink as the work runs out
+/// (each takes about 1/(2·workers) of the rows left, a multiple of the granule, at most <c>blockSize</c>), so that a
+/// worker whose core runs slower takes fewer rows instead of holding up the call. <see cref="BlockSchedule.Balanced"/>
+/// gives each worker one block sized by how fast that worker ran in earlier balanced calls, for work that must not be
+/// cut finer (every block streams the whole memory again). Guided and balanced boundaries depend on timing, which is
+/// only for callers whose results do not depend on them.
 /// <para>
 /// The helpers are persistent background threads (one fewer than the processors) that take blocks from a shared
 /// counter, the calling thread included. After a call they spin for <see cref="SpinMilliseconds"/> before they sleep,
@@ -23,11 +25,41 @@ internal static class QueryParallel
     /// <summary>How long an idle helper keeps spinning for the next call before it sleeps.</summary>
     internal const double SpinMilliseconds = 2;
 
+    /// <summary>Bounds of a worker's relative speed (1 = the mean of a call's workers) as balanced blocks learn it.</summary>
+    internal const double MinRelativeSpeed = 0.5, MaxRelativeSpeed = 2;
+
     private static readonly object Gate = new();
     private static readonly long SpinTicks = (long)(SpinMilliseconds * Stopwatch.Frequency / 1000);
+
+    /// <summary>Each worker's relative speed in recent balanced calls: [0] the calling thread, [h] helper h.</summary>
+    private static readonly double[] Speeds = Enumerable.Repeat(1.0, Environment.ProcessorCount).ToArray();
     private static Job? _posted;
     private static int _sleepers;
     private static int _started;
+
+    /// <summary>A copy of the remembered relative speeds: [0] the calling thread, [h] helper h.</summary>
+    internal static double[] RelativeSpeeds
+    {
+        get
+        {
+            lock (Speeds)
+            {
+                return (double[])Speeds.Clone();
+            }
+        }
+    }
+
+    /// <summary>Sets the first remembered relative speeds (for tests), each clamped to the allowed range.</summary>
+    internal static void SetRelativeSpeeds(ReadOnlySpan<double> speeds)
+    {
+        lock (Speeds)
+        {
+            for (int k = 0; k < Math.Min(speeds.Length, Speeds.Length); k++)
+            {
+                Speeds[k] = Math.Clamp(speeds[k], MinRelativeSpeed, MaxRelativeSpeed);
+            }
+        }
+    }
 
     /// <summary>Resolves a user thread setting: 0 means all processors.</summary>
     public static int ResolveThreads(int threads) => threads <= 0 ? Environment.ProcessorCount : threads;
@@ -38,10 +70,19 @@ internal static class QueryParallel
 
     /// <summary>
     /// As above; <paramref name="release"/> receives each worker's scratch when the worker is done (for pooling).
-    /// <paramref name="minBlockSize"/> (0: <paramref name="blockSize"/>) below <paramref name="blockSize"/> lets the
-    /// blocks shrink towards it as the work runs out (see the class remarks).
+    /// <paramref name="schedule"/> picks how the rows are cut (see <see cref="BlockSchedule"/>); guided and balanced
+    /// blocks are multiples of <paramref name="granule"/> rows (0: <paramref name="blockSize"/> for guided, 1 for
+    /// balanced) except the last, and never longer than <paramref name="blockSize"/>.
     /// </summary>
-    public static void For<TScratch>(int count, int blockSize, int threads, Func<TScratch> createScratch, Action<int, int, TScratch> body, Action<TScratch>? release, int minBlockSize = 0)
+    public static void For<TScratch>(
+        int count,
+        int blockSize,
+        int threads,
+        Func<TScratch> createScratch,
+        Action<int, int, TScratch> body,
+        Action<TScratch>? release,
+        BlockSchedule schedule = BlockSchedule.Fixed,
+        int granule = 0)
     {
         if (count <= 0)
         {
@@ -50,15 +91,36 @@ internal static class QueryParallel
 
         blockSize = Math.Max(1, blockSize);
         int workers = Math.Min(ResolveThreads(threads), Environment.ProcessorCount);
-        int granule = minBlockSize <= 0 || workers == 1 ? blockSize : Math.Min(minBlockSize, blockSize);
-        workers = Math.Min(workers, (count + granule - 1) / granule);
-        var job = new Job<TScratch>(count, blockSize, granule, workers, createScratch, body, release);
+        int[]? bounds = null;
+        if (workers == 1 || schedule == BlockSchedule.Fixed || (schedule == BlockSchedule.Balanced && (long)blockSize * workers < count))
+        {
+            granule = blockSize;
+        }
+        else if (schedule == BlockSchedule.Guided)
+        {
+            granule = granule <= 0 ? blockSize : Math.Min(granule, blockSize);
+        }
+        else
+        {
+            granule = Math.Clamp(granule, 1, blockSize);
+            lock (Speeds)
+            {
+                bounds = BalancedBounds(count, blockSize, granule, Speeds.AsSpan(0, workers));
+            }
+        }
+
+        if (bounds is null)
+        {
+            workers = Math.Min(workers, (count + granule - 1) / granule);
+        }
+
+        var job = new Job<TScratch>(count, blockSize, granule, workers, bounds, createScratch, body, release);
         if (workers > 1)
         {
             Post(job);
         }
 
-        job.Work();
+        job.Work(0);
         if (workers > 1)
         {
             Interlocked.CompareExchange(ref _posted, null, job);
@@ -66,6 +128,10 @@ internal static class QueryParallel
         }
 
         job.Rethrow();
+        if (bounds is not null)
+        {
+            job.Learn();
+        }
     }
 
     /// <summary>
@@ -84,6 +150,35 @@ internal static class QueryParallel
         }
 
         return Math.Min(length, remaining);
+    }
+
+    /// <summary>
+    /// Boundaries of one block per worker (length workers + 1, from 0 to <paramref name="count"/>), sized in proportion
+    /// to <paramref name="speeds"/>, each block at most <paramref name="blockSize"/> rows (<paramref name="count"/> ≤
+    /// blockSize · workers); each boundary a multiple of <paramref name="granule"/> unless that cap moves it.
+    /// </summary>
+    internal static int[] BalancedBounds(int count, int blockSize, int granule, ReadOnlySpan<double> speeds)
+    {
+        int workers = speeds.Length;
+        double total = 0;
+        foreach (double v in speeds)
+        {
+            total += v;
+        }
+
+        var bounds = new int[workers + 1];
+        double cumulative = 0;
+        for (int k = 0; k < workers - 1; k++)
+        {
+            cumulative += speeds[k];
+            long ideal = (long)Math.Round(count * cumulative / total / granule) * granule;
+            long lowest = Math.Max(bounds[k], count - ((long)(workers - k - 1) * blockSize));
+            long highest = Math.Min(count, (long)bounds[k] + blockSize);
+            bounds[k + 1] = (int)Math.Clamp(ideal, lowest, highest);
+        }
+
+        bounds[workers] = count;
+        return bounds;
     }
 
     private static void Post(Job job)
@@ -113,9 +208,10 @@ internal static class QueryParallel
                 return;
             }
 
-            for (int i = 0; i < Environment.ProcessorCount - 1; i++)
+            for (int i = 1; i < Environment.ProcessorCount; i++)
             {
-                var thread = new Thread(HelperLoop) { IsBackground = true, Name = $"Hopfield.ML helper {i + 1}" };
+                int index = i;
+                var thread = new Thread(() => HelperLoop(index)) { IsBackground = true, Name = $"Hopfield.ML helper {i}" };
                 thread.Start();
             }
 
@@ -123,13 +219,13 @@ internal static class QueryParallel
         }
     }
 
-    private static void HelperLoop()
+    private static void HelperLoop(int index)
     {
         long idleSince = Stopwatch.GetTimestamp();
         while (true)
         {
             var job = Volatile.Read(ref _posted);
-            if (job is not null && job.TryHelp())
+            if (job is not null && job.TryHelp(index))
             {
                 idleSince = Stopwatch.GetTimestamp();
                 continue;
@@ -145,7 +241,7 @@ internal static class QueryParallel
             {
                 _sleepers++;
                 Interlocked.MemoryBarrier();
-                while (Volatile.Read(ref _posted) is not { HasWork: true })
+                while (!(Volatile.Read(ref _posted)?.HasWork(index) ?? false))
                 {
                     Monitor.Wait(Gate);
                 }
@@ -157,32 +253,49 @@ internal static class QueryParallel
         }
     }
 
-    /// <summary>One call: a row cursor the caller and up to <c>workers − 1</c> helpers take blocks from.</summary>
+    /// <summary>
+    /// One call: a row cursor (fixed and guided blocks) or one block per worker (balanced) that the caller (worker 0)
+    /// and up to <c>workers − 1</c> helpers take; in a balanced call helper h takes block h, and the caller any block
+    /// still untaken when it is done with its own.
+    /// </summary>
     private abstract class Job
     {
         private readonly int _count;
         private readonly int _blockSize;
         private readonly int _granule;
         private readonly int _workers;
+        private readonly int[]? _bounds;
+        private readonly int[]? _taken;
+        private readonly long[]? _ownTicks;
         private int _nextRow;
         private int _helpers;
         private int _active;
         private Exception? _failure;
 
-        protected Job(int count, int blockSize, int granule, int workers)
+        protected Job(int count, int blockSize, int granule, int workers, int[]? bounds)
         {
             _count = count;
             _blockSize = blockSize;
             _granule = granule;
             _workers = workers;
+            _bounds = bounds;
+            if (bounds is not null)
+            {
+                _taken = new int[workers];
+                _ownTicks = new long[workers];
+            }
         }
 
-        public bool HasWork => Volatile.Read(ref _nextRow) < _count && Volatile.Read(ref _helpers) < _workers - 1;
+        /// <summary>Whether helper <paramref name="index"/> could still join.</summary>
+        public bool HasWork(int index) =>
+            Volatile.Read(ref _nextRow) < _count
+            && Volatile.Read(ref _helpers) < _workers - 1
+            && (_taken is null || (index < _workers && Volatile.Read(ref _taken[index]) == 0));
 
-        /// <summary>Joins as a helper if the call still has blocks and room for one; returns whether it did.</summary>
-        public bool TryHelp()
+        /// <summary>Joins as helper <paramref name="index"/> if the call has a block for it; returns whether it did.</summary>
+        public bool TryHelp(int index)
         {
-            if (!HasWork)
+            if (!HasWork(index))
             {
                 return false;
             }
@@ -195,7 +308,7 @@ internal static class QueryParallel
                     return false;
                 }
 
-                Work();
+                Work(index);
                 return true;
             }
             finally
@@ -222,12 +335,70 @@ internal static class QueryParallel
             }
         }
 
-        /// <summary>Takes blocks until none are left; the first failure stops the others from taking more.</summary>
-        public abstract void Work();
-
-        /// <summary>Takes the next block (first row, length); false when no rows are left.</summary>
-        protected bool Claim(out int start, out int length)
+        /// <summary>
+        /// After a balanced call in which every worker ran its own block: moves each worker's remembered speed halfway
+        /// to its rows per second relative to the call's mean (within <see cref="MinRelativeSpeed"/> ..
+        /// <see cref="MaxRelativeSpeed"/>).
+        /// </summary>
+        public void Learn()
         {
+            var rates = new double[_workers];
+            double mean = 0;
+            for (int k = 0; k < _workers; k++)
+            {
+                int rows = _bounds![k + 1] - _bounds[k];
+                if (rows == 0 || _ownTicks![k] <= 0)
+                {
+                    return;
+                }
+
+                rates[k] = rows / (double)_ownTicks[k];
+                mean += rates[k] / _workers;
+            }
+
+            lock (Speeds)
+            {
+                for (int k = 0; k < _workers; k++)
+                {
+                    double relative = Math.Clamp(rates[k] / mean, MinRelativeSpeed, MaxRelativeSpeed);
+                    Speeds[k] = Math.Clamp(0.5 * (Speeds[k] + relative), MinRelativeSpeed, MaxRelativeSpeed);
+                }
+            }
+        }
+
+        /// <summary>Takes blocks until none are left; the first failure stops the others from taking more.</summary>
+        public abstract void Work(int index);
+
+        /// <summary>
+        /// Takes the next block (first row, length) for worker <paramref name="index"/>; false when none is left.
+        /// <paramref name="own"/>: a balanced block of the worker's own, which it times for <see cref="Learn"/>.
+        /// </summary>
+        protected bool Claim(int index, out int start, out int length, out bool own)
+        {
+            own = false;
+            if (_taken is not null)
+            {
+                // Its own block first, then any other still untaken (a helper that did not come in time).
+                for (int i = -1; i < _workers; i++)
+                {
+                    int k = i < 0 ? index : i;
+                    if (k < _workers && Interlocked.Exchange(ref _taken[k], 1) == 0)
+                    {
+                        start = _bounds![k];
+                        length = _bounds[k + 1] - start;
+                        own = k == index;
+                        if (length > 0)
+                        {
+                            return true;
+                        }
+                    }
+                }
+
+                Volatile.Write(ref _nextRow, _count);
+                start = length = 0;
+                return false;
+            }
+
             while (true)
             {
                 start = Volatile.Read(ref _nextRow);
@@ -245,19 +416,29 @@ internal static class QueryParallel
             }
         }
 
+        /// <summary>Records how long worker <paramref name="index"/> took over its own balanced block.</summary>
+        protected void RecordOwn(int index, long ticks) => _ownTicks![index] = ticks;
+
         protected void Fail(Exception ex)
         {
             Interlocked.CompareExchange(ref _failure, ex, null);
             Interlocked.Exchange(ref _nextRow, _count);
+            if (_taken is not null)
+            {
+                for (int k = 0; k < _workers; k++)
+                {
+                    Interlocked.Exchange(ref _taken[k], 1);
+                }
+            }
         }
     }
 
-    private sealed class Job<TScratch>(int count, int blockSize, int granule, int workers, Func<TScratch> createScratch, Action<int, int, TScratch> body, Action<TScratch>? release)
-        : Job(count, blockSize, granule, workers)
+    private sealed class Job<TScratch>(int count, int blockSize, int granule, int workers, int[]? bounds, Func<TScratch> createScratch, Action<int, int, TScratch> body, Action<TScratch>? release)
+        : Job(count, blockSize, granule, workers, bounds)
     {
-        public override void Work()
+        public override void Work(int index)
         {
-            if (!Claim(out int start, out int length))
+            if (!Claim(index, out int start, out int length, out bool own))
             {
                 return;
             }
@@ -277,9 +458,14 @@ internal static class QueryParallel
             {
                 do
                 {
+                    long t0 = own ? Stopwatch.GetTimestamp() : 0;
                     body(start, length, scratch);
+                    if (own)
+                    {
+                        RecordOwn(index, Stopwatch.GetTimestamp() - t0);
+                    }
                 }
-                while (Claim(out start, out length));
+                while (Claim(index, out start, out length, out own));
             }
             catch (Exception ex)
             {
@@ -291,4 +477,20 @@ internal static class QueryParallel
             }
         }
     }
+}
+
+/// <summary>How <see cref="QueryParallel"/> cuts a call's rows into blocks.</summary>
+internal enum BlockSchedule
+{
+    /// <summary>Blocks of the block size, in row order, taken by whichever worker is free.</summary>
+    Fixed,
+
+    /// <summary>Blocks that shrink as the rows run out (guided self-scheduling), in multiples of the granule.</summary>
+    Guided,
+
+    /// <summary>
+    /// One block per worker, sized by each worker's speed relative to the others in earlier balanced calls (the caller
+    /// and each helper thread keep theirs); as <see cref="Fixed"/> when the rows do not fit one block per worker.
+    /// </summary>
+    Balanced,
 }

@@ -70,6 +70,7 @@ public class QueryParallelTests
                     }
                 },
                 null,
+                BlockSchedule.Guided,
                 minBlockSize);
 
             Assert.All(seen, s => Assert.Equal(1, s));

@@ -333,22 +333,42 @@ internal sealed unsafe class RetrievalEngine
     public void Run(Mode mode, float* queries, int n, float* outputs, float* attention, float* lse, int* nearest, int threads)
     {
         nint q = (nint)queries, o = (nint)outputs, a = (nint)attention, l = (nint)lse, ix = (nint)nearest;
-        int rows = BlockRows(n, QueryParallel.ResolveThreads(threads));
+        int workers = Math.Min(QueryParallel.ResolveThreads(threads), Environment.ProcessorCount);
+        int rows = BlockRows(n, workers);
+        int capacity = rows;
+        BlockSchedule schedule;
 
         // Screened blocks over 8-bit keys that stay in cache shrink towards one bounds chunk as the batch runs out
         // (each block streams the keys again, cheap from cache): on this VM one of two cores often ran 15–50 % slower
         // per query for a whole process, and with one fixed block each the fast core waited for it. Larger memories
         // keep fixed blocks: their candidate lists already cut them to about 130 queries, several per worker.
         // (A screen exists only for softmax separation, so the fused mode is the screened one.)
-        bool guided = mode == Mode.Fused && _screen is not null && (long)Count * _screen.PaddedDimension <= GuidedScreenBytes;
+        if (mode == Mode.Fused && _screen is not null && (long)Count * _screen.PaddedDimension <= GuidedScreenBytes)
+        {
+            schedule = BlockSchedule.Guided;
+        }
+        else if ((long)rows * workers >= n && workers > 1)
+        {
+            // One block per worker, which streams every float key and value once, cannot be cut finer without
+            // streaming them again: the blocks are instead sized by how fast each worker ran in earlier calls
+            // (up to half again an even share), since a slow core stays slow for many batches here.
+            schedule = BlockSchedule.Balanced;
+            capacity = Math.Min(n, (rows + (rows / 2) + 5) / 6 * 6);
+        }
+        else
+        {
+            schedule = BlockSchedule.Fixed;
+        }
+
         QueryParallel.For(
             n,
-            rows,
+            capacity,
             threads,
-            () => RentScratch(rows),
+            () => RentScratch(capacity),
             (start, len, scratch) => Block(mode, (float*)q, start, len, (float*)o, (float*)a, (float*)l, (int*)ix, scratch),
             ReturnScratch,
-            guided ? ScreenRowChunk : 0);
+            schedule,
+            schedule == BlockSchedule.Guided ? ScreenRowChunk : 6);
     }
 
     /// <summary>
