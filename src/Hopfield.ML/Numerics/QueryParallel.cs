@@ -70,9 +70,10 @@ internal static class QueryParallel
 
     /// <summary>
     /// As above; <paramref name="release"/> receives each worker's scratch when the worker is done (for pooling).
-    /// <paramref name="schedule"/> picks how the rows are cut (see <see cref="BlockSchedule"/>); guided and balanced
-    /// blocks are multiples of <paramref name="granule"/> rows (0: <paramref name="blockSize"/> for guided, 1 for
-    /// balanced) except the last, and never longer than <paramref name="blockSize"/>.
+    /// <paramref name="schedule"/> picks how the rows are cut (see <see cref="BlockSchedule"/>). Blocks are never longer
+    /// than <paramref name="blockSize"/>; guided blocks are multiples of <paramref name="granule"/> rows (0:
+    /// <paramref name="blockSize"/>) except the last, and so are balanced ones (0: 1) unless the block size moves a
+    /// boundary.
     /// </summary>
     public static void For<TScratch>(
         int count,
