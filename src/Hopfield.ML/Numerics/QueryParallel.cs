@@ -28,12 +28,20 @@ internal static class QueryParallel
     /// <summary>Bounds of a worker's relative speed (1 = the mean of a call's workers) as balanced blocks learn it.</summary>
     internal const double MinRelativeSpeed = 0.5, MaxRelativeSpeed = 2;
 
+    /// <summary>
+    /// Most that one balanced call's measurement can say a worker is faster (or, inverted, slower) than the mean: a
+    /// call that meets cold code or memory (a thread's first touch of new scratch) can time one worker at twice the
+    /// other's time; a slow core that stays slow is still learned within a few calls.
+    /// </summary>
+    internal const double MaxCallRatio = 1.5;
+
     private static readonly object Gate = new();
     private static readonly long SpinTicks = (long)(SpinMilliseconds * Stopwatch.Frequency / 1000);
 
     /// <summary>Each worker's relative speed in recent balanced calls: [0] the calling thread, [h] helper h.</summary>
     private static readonly double[] Speeds = Enumerable.Repeat(1.0, Environment.ProcessorCount).ToArray();
     private static Job? _posted;
+    private static int _balancedCalls;
     private static int _sleepers;
     private static int _started;
 
@@ -338,11 +346,17 @@ internal static class QueryParallel
 
         /// <summary>
         /// After a balanced call in which every worker ran its own block: moves each worker's remembered speed halfway
-        /// to its rows per second relative to the call's mean (within <see cref="MinRelativeSpeed"/> ..
-        /// <see cref="MaxRelativeSpeed"/>).
+        /// to its rows per second relative to the call's mean (that ratio within 1/<see cref="MaxCallRatio"/> ..
+        /// <see cref="MaxCallRatio"/>, the speed within <see cref="MinRelativeSpeed"/> .. <see cref="MaxRelativeSpeed"/>).
+        /// The first balanced call of a process, which meets cold code and memory, teaches nothing.
         /// </summary>
         public void Learn()
         {
+            if (Interlocked.Increment(ref _balancedCalls) == 1)
+            {
+                return;
+            }
+
             var rates = new double[_workers];
             double mean = 0;
             for (int k = 0; k < _workers; k++)
@@ -361,7 +375,7 @@ internal static class QueryParallel
             {
                 for (int k = 0; k < _workers; k++)
                 {
-                    double relative = Math.Clamp(rates[k] / mean, MinRelativeSpeed, MaxRelativeSpeed);
+                    double relative = Math.Clamp(rates[k] / mean, 1 / MaxCallRatio, MaxCallRatio);
                     Speeds[k] = Math.Clamp(0.5 * (Speeds[k] + relative), MinRelativeSpeed, MaxRelativeSpeed);
                 }
             }
