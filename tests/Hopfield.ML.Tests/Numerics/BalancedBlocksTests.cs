@@ -77,6 +77,39 @@ public class BalancedBlocksTests
     }
 
     [Fact]
+    public void AFailingBalancedBlockIsReportedAndTeachesNothing()
+    {
+        QueryParallel.SetRelativeSpeeds([1.0, 1.0]);
+        foreach (bool first in new[] { true, false })
+        {
+            var ex = Assert.Throws<InvalidOperationException>(() => QueryParallel.For(
+                1000,
+                756,
+                2,
+                () => 0,
+                (start, length, _) =>
+                {
+                    if ((start == 0) == first)
+                    {
+                        throw new InvalidOperationException($"block at {start}");
+                    }
+                },
+                null,
+                BlockSchedule.Balanced,
+                6));
+            Assert.StartsWith("block at", ex.Message, StringComparison.Ordinal);
+            Assert.Equal(1.0, QueryParallel.RelativeSpeeds[0]);
+            Assert.Equal(1.0, QueryParallel.RelativeSpeeds[1]);
+
+            int sum = 0;
+            QueryParallel.For(1000, 756, 2, () => 0, (start, length, _) => Interlocked.Add(ref sum, length), null, BlockSchedule.Balanced, 6);
+            Assert.Equal(1000, sum);
+        }
+
+        QueryParallel.SetRelativeSpeeds([1.0, 1.0]);
+    }
+
+    [Fact]
     public void ASlowerWorkerGetsFewerRowsInTheNextCalls()
     {
         if (Environment.ProcessorCount < 2)
