@@ -107,8 +107,32 @@ internal static unsafe class Int8Gemm
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static float Quantize512(ReadOnlySpan<float> x, sbyte* codes, byte* biased, out float residualNorm, out float l1, out long codeSquares)
     {
-        float max = Math.Abs(System.Numerics.Tensors.TensorPrimitives.MaxMagnitude(x));
         int n = x.Length;
+        float max;
+        fixed (float* px = x)
+        {
+            // max|x| over whole vectors and one last vector ending at n (overlap does not change a maximum); four
+            // accumulators keep the max latency off the critical path. The native max is exact here: no NaN
+            // (queries are checked first) and no −0 after Abs.
+            var m0 = Vector512.Abs(Vector512.Load(px + n - 16));
+            Vector512<float> m1 = m0, m2 = m0, m3 = m0;
+            int i = 0;
+            for (; i + 64 <= n; i += 64)
+            {
+                m0 = Vector512.MaxNative(m0, Vector512.Abs(Vector512.Load(px + i)));
+                m1 = Vector512.MaxNative(m1, Vector512.Abs(Vector512.Load(px + i + 16)));
+                m2 = Vector512.MaxNative(m2, Vector512.Abs(Vector512.Load(px + i + 32)));
+                m3 = Vector512.MaxNative(m3, Vector512.Abs(Vector512.Load(px + i + 48)));
+            }
+
+            for (; i + 16 <= n; i += 16)
+            {
+                m0 = Vector512.MaxNative(m0, Vector512.Abs(Vector512.Load(px + i)));
+            }
+
+            max = RowKernels.HorizontalMax(Vector512.MaxNative(Vector512.MaxNative(m0, m1), Vector512.MaxNative(m2, m3)));
+        }
+
         residualNorm = 0;
         l1 = 0;
         codeSquares = 0;
@@ -247,6 +271,7 @@ internal static unsafe class Int8Gemm
     /// times one packed key tile, transposed. <paramref name="vnni"/> selects the AVX-VNNI kernel where the machine
     /// has it; otherwise (or when false) the scalar reference runs.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Scores(bool vnni, byte* u, int ldu, int rows, sbyte* tile, int groups, int* c, int ldc)
     {
         if (!vnni || !AvxVnni.IsSupported)

@@ -111,4 +111,39 @@ public unsafe class Int8GemmTests
             Assert.True(Math.Sqrt(squares) <= residual, $"{level}: residual norm {Math.Sqrt(squares)} above the bound {residual}");
         }
     }
+
+    [Theory]
+    [InlineData(16)]
+    [InlineData(17)]
+    [InlineData(63)]
+    [InlineData(64)]
+    [InlineData(65)]
+    [InlineData(79)]
+    [InlineData(784)]
+    public void VectorQuantizeFindsTheLargestMagnitudeWhereverItIs(int n)
+    {
+        // The 512-bit quantiser takes max|x| over whole vectors, four accumulators and one last vector ending at n.
+        foreach (int at in new[] { 0, 1, n / 2, n - 17, n - 16, n - 2, n - 1 })
+        {
+            if (at < 0)
+            {
+                continue;
+            }
+
+            foreach (float big in new[] { 9.5f, -9.5f })
+            {
+                float[] x = TestData.Gaussian(n + at, n);
+                x[at] = big;
+                var expected = new sbyte[n];
+                float scale = Int8Gemm.QuantizeReference(x, expected, out _);
+                Assert.Equal(9.5f / Int8Gemm.MaxCode, scale);
+                foreach (SimdLevel level in SimdCapabilities.Supported)
+                {
+                    var codes = new sbyte[n];
+                    Assert.Equal(scale, Int8Gemm.Quantize(level, x, codes, out _));
+                    Assert.Equal(expected, codes);
+                }
+            }
+        }
+    }
 }
