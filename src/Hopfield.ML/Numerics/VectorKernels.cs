@@ -29,7 +29,11 @@ internal static class VectorKernels
     /// <summary>Σ |xᵢ − yᵢ| at <paramref name="level"/>.</summary>
     public static float Manhattan(SimdLevel level, ReadOnlySpan<float> x, ReadOnlySpan<float> y) => Run<L1Op>(level, x, y);
 
-    /// <summary>Writes x / ‖x‖₂ into <paramref name="destination"/>; a zero vector stays zero.</summary>
+    /// <summary>
+    /// Writes x / ‖x‖₂ into <paramref name="destination"/> (the same span or one that does not overlap); a zero vector
+    /// stays zero. Compiled fully optimised at once: cosine retrieval normalises every query with it.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void NormalizeL2(ReadOnlySpan<float> x, Span<float> destination)
     {
         double sum = 0;
@@ -45,7 +49,30 @@ internal static class VectorKernels
         }
 
         float inv = (float)(1.0 / Math.Sqrt(sum));
-        System.Numerics.Tensors.TensorPrimitives.Multiply(x, inv, destination[..x.Length]);
+        Span<float> y = destination[..x.Length];
+        ref float src = ref MemoryMarshal.GetReference(x);
+        ref float dst = ref MemoryMarshal.GetReference(y);
+        nuint n = (nuint)x.Length, i = 0;
+        if (Vector512.IsHardwareAccelerated)
+        {
+            for (; i + 16 <= n; i += 16)
+            {
+                (Vector512.LoadUnsafe(ref src, i) * inv).StoreUnsafe(ref dst, i);
+            }
+        }
+
+        if (Vector256.IsHardwareAccelerated)
+        {
+            for (; i + 8 <= n; i += 8)
+            {
+                (Vector256.LoadUnsafe(ref src, i) * inv).StoreUnsafe(ref dst, i);
+            }
+        }
+
+        for (; i < n; i++)
+        {
+            y[(int)i] = x[(int)i] * inv;
+        }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]

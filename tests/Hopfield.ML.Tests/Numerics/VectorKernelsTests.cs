@@ -54,6 +54,34 @@ public class VectorKernelsTests
         Assert.All(z, v => Assert.Equal(0f, v));
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(7)]
+    [InlineData(15)]
+    [InlineData(16)]
+    [InlineData(17)]
+    [InlineData(31)]
+    [InlineData(37)]
+    [InlineData(784)]
+    public void NormalizeEqualsTheScalarDefinitionInPlaceOrNot(int length)
+    {
+        float[] x = TestData.Gaussian(length, length, 3f);
+        double sum = 0;
+        foreach (float v in x)
+        {
+            sum += (double)v * v;
+        }
+
+        float inv = (float)(1.0 / Math.Sqrt(sum));
+        float[] expected = x.Select(v => v * inv).ToArray();
+        var y = new float[length + 3];
+        VectorKernels.NormalizeL2(x, y);
+        Assert.Equal(expected, y[..length]);
+        Assert.All(y[length..], v => Assert.Equal(0f, v));
+        VectorKernels.NormalizeL2(x, x);
+        Assert.Equal(expected, x);
+    }
+
     [Fact]
     public void BestLevelIsSupported()
     {
