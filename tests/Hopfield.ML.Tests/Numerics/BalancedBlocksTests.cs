@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
 using Hopfield.ML.Memories.Universal;
 using Hopfield.ML.Numerics;
@@ -42,30 +41,11 @@ public class BalancedBlocksTests
         foreach (double[] speeds in new[] { new[] { 1.0, 1.0, 1.0 }, new[] { 0.5, 2.0, 1.0 }, new[] { 2.0, 0.5, 1.5 } })
         {
             QueryParallel.SetRelativeSpeeds(speeds);
-            var seen = new int[count];
-            var blocks = new ConcurrentBag<(int Start, int Length)>();
-            QueryParallel.For(
-                count,
-                blockSize,
-                threads,
-                () => 0,
-                (start, length, _) =>
-                {
-                    blocks.Add((start, length));
-                    for (int i = start; i < start + length; i++)
-                    {
-                        Interlocked.Increment(ref seen[i]);
-                    }
-                },
-                null,
-                BlockSchedule.Balanced,
-                6);
-
-            Assert.All(seen, s => Assert.Equal(1, s));
+            var blocks = QueryParallelTests.RunBlocks(count, blockSize, threads, BlockSchedule.Balanced, 6);
             Assert.All(blocks, b => Assert.InRange(b.Length, 1, blockSize));
             if (fits)
             {
-                Assert.InRange(blocks.Count, 1, workers);
+                Assert.InRange(blocks.Length, 1, workers);
             }
             else
             {

@@ -54,27 +54,7 @@ public class QueryParallelTests
     {
         for (int call = 0; call < 20; call++)
         {
-            var seen = new int[count];
-            var blocks = new ConcurrentBag<(int Start, int Length)>();
-            QueryParallel.For(
-                count,
-                blockSize,
-                threads,
-                () => new object(),
-                (start, length, _) =>
-                {
-                    blocks.Add((start, length));
-                    for (int i = start; i < start + length; i++)
-                    {
-                        Interlocked.Increment(ref seen[i]);
-                    }
-                },
-                null,
-                BlockSchedule.Guided,
-                minBlockSize);
-
-            Assert.All(seen, s => Assert.Equal(1, s));
-            var ordered = blocks.OrderBy(b => b.Start).ToArray();
+            var ordered = RunBlocks(count, blockSize, threads, BlockSchedule.Guided, minBlockSize);
             bool guided = Math.Min(QueryParallel.ResolveThreads(threads), Environment.ProcessorCount) > 1;
             int granule = guided ? Math.Min(minBlockSize, blockSize) : blockSize;
             for (int b = 0; b < ordered.Length; b++)
@@ -150,5 +130,33 @@ public class QueryParallelTests
         });
 
         Assert.All(totals, t => Assert.Equal(30 * 64, t));
+    }
+
+    /// <summary>
+    /// Runs one call that records its blocks; asserts every query was in exactly one block and returns the blocks.
+    /// </summary>
+    internal static (int Start, int Length)[] RunBlocks(int count, int blockSize, int threads, BlockSchedule schedule, int granule)
+    {
+        var seen = new int[count];
+        var blocks = new ConcurrentBag<(int Start, int Length)>();
+        QueryParallel.For(
+            count,
+            blockSize,
+            threads,
+            () => 0,
+            (start, length, _) =>
+            {
+                blocks.Add((start, length));
+                for (int i = start; i < start + length; i++)
+                {
+                    Interlocked.Increment(ref seen[i]);
+                }
+            },
+            null,
+            schedule,
+            granule);
+
+        Assert.All(seen, s => Assert.Equal(1, s));
+        return blocks.OrderBy(b => b.Start).ToArray();
     }
 }
