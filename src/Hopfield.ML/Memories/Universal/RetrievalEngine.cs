@@ -351,7 +351,8 @@ internal sealed unsafe class RetrievalEngine
         {
             // One block per worker, which streams every float key and value once, cannot be cut finer without
             // streaming them again: the blocks are instead sized by how fast each worker ran in earlier calls
-            // (up to half again an even share), since a slow core stays slow for many batches here.
+            // (up to half again an even share, and so up to 1.5 × the scratch budget), since a slow core stays
+            // slow for many batches here.
             schedule = BlockSchedule.Balanced;
             capacity = Math.Min(n, (rows + (rows / 2) + 5) / 6 * 6);
         }
