@@ -2,6 +2,7 @@ using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace Hopfield.ML.Numerics;
 
@@ -19,6 +20,9 @@ internal static class BitFieldKernels
 {
     /// <summary>Work (words × patterns) above which the kernels go multi-threaded.</summary>
     internal const long ParallelThreshold = 1L << 16;
+
+    /// <summary>Whether the 512-bit accumulation runs where the machine has it (tests turn it off to check the 256-bit one).</summary>
+    internal static bool UseVector512 { get; set; } = true;
 
     // ByteMasks[b*8 + k] = bit k of b set ? -1 : 0. The first 4 lanes of row b (b < 16) are the nibble masks.
     private static readonly int[] ByteMasks = CreateByteMasks();
@@ -133,6 +137,43 @@ internal static class BitFieldKernels
         int w = wordStart;
         ref int lut = ref MemoryMarshal.GetArrayDataReference(ByteMasks);
         ref int dst = ref MemoryMarshal.GetReference(acc);
+        if (Vector512.IsHardwareAccelerated && Avx512F.IsSupported && UseVector512)
+        {
+            // The word broadcast to all lanes as 64-bit (lanes 2t / 2t + 1 hold its low / high half); accumulator k,
+            // lane L tests bit 8k + L/2 of its half (neuron 8k + t or 32 + 8k + t) and adds w_μ under that mask.
+            var c0 = Vector512.Create(1, 1, 2, 2, 4, 4, 8, 8, 16, 16, 32, 32, 64, 64, 128, 128);
+            var c1 = c0 << 8;
+            var c2 = c0 << 16;
+            var c3 = c0 << 24;
+            var evens = Vector512.Create(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30).AsUInt32();
+            var odds = evens + Vector512<uint>.One;
+            for (; w < simdEnd; w++)
+            {
+                Vector512<int> a0 = default, a1 = default, a2 = default, a3 = default;
+                for (int mu = 0; mu < rowCount; mu++)
+                {
+                    ulong bits = rows[(mu * wordsPerRow) + w];
+                    if (bits == 0)
+                    {
+                        continue;
+                    }
+
+                    var x = Vector512.Create(bits).AsInt32();
+                    var wv = Vector512.Create(weights[mu]);
+                    a0 = Vector512.ConditionalSelect(Vector512.Equals(x & c0, c0), a0 + wv, a0);
+                    a1 = Vector512.ConditionalSelect(Vector512.Equals(x & c1, c1), a1 + wv, a1);
+                    a2 = Vector512.ConditionalSelect(Vector512.Equals(x & c2, c2), a2 + wv, a2);
+                    a3 = Vector512.ConditionalSelect(Vector512.Equals(x & c3, c3), a3 + wv, a3);
+                }
+
+                nuint o = (nuint)((w << 6) - accOffset);
+                Avx512F.PermuteVar16x32x2(a0, evens.AsInt32(), a1).StoreUnsafe(ref dst, o);
+                Avx512F.PermuteVar16x32x2(a2, evens.AsInt32(), a3).StoreUnsafe(ref dst, o + 16);
+                Avx512F.PermuteVar16x32x2(a0, odds.AsInt32(), a1).StoreUnsafe(ref dst, o + 32);
+                Avx512F.PermuteVar16x32x2(a2, odds.AsInt32(), a3).StoreUnsafe(ref dst, o + 48);
+            }
+        }
+
         if (Vector256.IsHardwareAccelerated)
         {
             for (; w < simdEnd; w++)

@@ -78,12 +78,22 @@ internal static class BitPacking
     /// <summary>Number of positions where two packed vectors differ (padding bits must be zero in both).</summary>
     public static int HammingDistance(ReadOnlySpan<ulong> a, ReadOnlySpan<ulong> b)
     {
-        int d = 0;
-        for (int w = 0; w < a.Length; w++)
+        // Four independent sums: one chain of adds would wait on each popcount in turn.
+        b = b[..a.Length];
+        int d0 = 0, d1 = 0, d2 = 0, d3 = 0, w = 0;
+        for (; w + 4 <= a.Length; w += 4)
         {
-            d += BitOperations.PopCount(a[w] ^ b[w]);
+            d0 += BitOperations.PopCount(a[w] ^ b[w]);
+            d1 += BitOperations.PopCount(a[w + 1] ^ b[w + 1]);
+            d2 += BitOperations.PopCount(a[w + 2] ^ b[w + 2]);
+            d3 += BitOperations.PopCount(a[w + 3] ^ b[w + 3]);
         }
 
-        return d;
+        for (; w < a.Length; w++)
+        {
+            d0 += BitOperations.PopCount(a[w] ^ b[w]);
+        }
+
+        return d0 + d1 + d2 + d3;
     }
 }
