@@ -21,7 +21,7 @@ internal static class BitFieldKernels
     /// <summary>Work (words × patterns) above which the kernels go multi-threaded.</summary>
     internal const long ParallelThreshold = 1L << 16;
 
-    /// <summary>Whether the 512-bit accumulation runs where the machine has it (tests turn it off to check the 256-bit one).</summary>
+    /// <summary>Whether the 512-bit kernels run where the machine has them (tests turn them off to check the 256-bit ones).</summary>
     internal static bool UseVector512 { get; set; } = true;
 
     // ByteMasks[b*8 + k] = bit k of b set ? -1 : 0. The first 4 lanes of row b (b < 16) are the nibble masks.
@@ -340,6 +340,30 @@ internal static class BitFieldKernels
 
         int i = 0;
         int changed = 0;
+        if (Vector512.IsHardwareAccelerated && UseVector512)
+        {
+            ref int a = ref MemoryMarshal.GetReference(acc);
+            ref sbyte s = ref MemoryMarshal.GetReference(state);
+            ref sbyte d = ref MemoryMarshal.GetReference(next);
+            var tp = Vector512.Create(thresholdPlus);
+            var tm = Vector512.Create(thresholdMinus);
+            var one = Vector512<int>.One;
+            for (; i + 64 <= n; i += 64)
+            {
+                var sv = Vector512.LoadUnsafe(ref s, (nuint)i);
+                var (s01, s23) = Vector512.Widen(sv);
+                var (s0, s1) = Vector512.Widen(s01);
+                var (s2, s3) = Vector512.Widen(s23);
+                var r0 = -(Vector512.GreaterThanOrEqual(Vector512.LoadUnsafe(ref a, (nuint)i), Vector512.ConditionalSelect(Vector512.GreaterThan(s0, Vector512<int>.Zero), tp, tm)) | one);
+                var r1 = -(Vector512.GreaterThanOrEqual(Vector512.LoadUnsafe(ref a, (nuint)(i + 16)), Vector512.ConditionalSelect(Vector512.GreaterThan(s1, Vector512<int>.Zero), tp, tm)) | one);
+                var r2 = -(Vector512.GreaterThanOrEqual(Vector512.LoadUnsafe(ref a, (nuint)(i + 32)), Vector512.ConditionalSelect(Vector512.GreaterThan(s2, Vector512<int>.Zero), tp, tm)) | one);
+                var r3 = -(Vector512.GreaterThanOrEqual(Vector512.LoadUnsafe(ref a, (nuint)(i + 48)), Vector512.ConditionalSelect(Vector512.GreaterThan(s3, Vector512<int>.Zero), tp, tm)) | one);
+                var result = Vector512.Narrow(Vector512.Narrow(r0, r1), Vector512.Narrow(r2, r3));
+                result.StoreUnsafe(ref d, (nuint)i);
+                changed += BitOperations.PopCount(~Vector512.Equals(result, sv).ExtractMostSignificantBits());
+            }
+        }
+
         if (Vector256.IsHardwareAccelerated)
         {
             ref int a = ref MemoryMarshal.GetReference(acc);

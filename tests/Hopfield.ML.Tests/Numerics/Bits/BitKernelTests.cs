@@ -137,13 +137,26 @@ public class BitKernelTests
         var acc = Enumerable.Range(0, n).Select(_ => rng.Next(-6, 7)).ToArray();
         var fast = new sbyte[n];
         var slow = new sbyte[n];
-        foreach (var (tp, tm) in new[] { (0, 0), (1, -1), (2, 1), (-3, 4) })
+        foreach (bool wide in new[] { true, false })
         {
-            int a = BitFieldKernels.ThresholdUpdate(acc, s, fast, tp, tm);
-            int b = BitFieldKernels.ThresholdUpdateScalar(acc, s, slow, tp, tm);
-            Assert.Equal(slow, fast);
-            Assert.Equal(b, a);
-            Assert.Equal(Enumerable.Range(0, n).Count(i => slow[i] != s[i]), b);
+            foreach (var (tp, tm) in new[] { (0, 0), (1, -1), (2, 1), (-3, 4) })
+            {
+                BitFieldKernels.UseVector512 = wide;
+                int a;
+                try
+                {
+                    a = BitFieldKernels.ThresholdUpdate(acc, s, fast, tp, tm);
+                }
+                finally
+                {
+                    BitFieldKernels.UseVector512 = true;
+                }
+
+                int b = BitFieldKernels.ThresholdUpdateScalar(acc, s, slow, tp, tm);
+                Assert.Equal(slow, fast);
+                Assert.Equal(b, a);
+                Assert.Equal(Enumerable.Range(0, n).Count(i => slow[i] != s[i]), b);
+            }
         }
     }
 
