@@ -5,14 +5,15 @@ using System.Runtime.Intrinsics.X86;
 namespace Hopfield.ML.Numerics;
 
 /// <summary>
-/// Dot products of one query with scattered key rows, each computed as one sequential fused-multiply-add chain
-/// s ← fma(q_d, k_d, s) for d = 0 … D − 1 from s = +0: the chain every output lane of the packed score kernels
-/// computes, so a score from here equals the dense path's bit for bit.
+/// Scores of one query against scattered key rows, each computed as one sequential chain s ← step(q_d, k_d, s) for
+/// d = 0 … D − 1 from s = +0 (<see cref="IChainStep"/>: a fused multiply-add for dot products, fma(k − q, k − q, s)
+/// for squared distances): the chain every output lane of the packed kernels (<see cref="Gemm.ScoresPacked"/>,
+/// <see cref="PackedDistance"/>) computes, so a score from here equals the dense path's bit for bit.
 /// <para>
-/// A chain is latency-bound (D dependent FMAs), so the work is to keep many chains in flight. The 512-bit path puts
+/// A chain is latency-bound (D dependent steps), so the work is to keep many chains in flight. The 512-bit path puts
 /// sixteen keys in the lanes of one vector — each 16 × 16 block of key rows is transposed in registers (64 shuffles)
-/// and fed to sixteen FMAs with the query element broadcast — and runs two such groups interleaved. The scalar path
-/// runs eight chains side by side. <see cref="Reference"/> is one plain loop per key.
+/// and fed to sixteen steps with the query element broadcast — and runs two such groups interleaved. The scalar path
+/// runs eight chains side by side. <see cref="Reference{TStep}"/> is one plain loop per key.
 /// </para>
 /// </summary>
 internal static unsafe class ExactChains
@@ -27,14 +28,42 @@ internal static unsafe class ExactChains
     /// scores[c] = query · keys[ix[c]] (rows of <paramref name="dim"/> floats, row-major) for c &lt; <paramref name="n"/>,
     /// each as one sequential FMA chain. Every level gives the same floats.
     /// </summary>
+    public static void Dots(SimdLevel level, float* query, float* keys, int dim, int* ix, int n, float* scores) =>
+        Run<Product>(level, query, keys, dim, ix, n, scores);
+
+    /// <summary>
+    /// scores[c] = ‖keys[ix[c]] − query‖² for c &lt; <paramref name="n"/>, each as one sequential chain
+    /// fma(k − q, k − q, s) (the chain of <see cref="PackedDistance.SquaredEuclidean"/>). Every level gives the same floats.
+    /// </summary>
+    public static void SquaredDistances(SimdLevel level, float* query, float* keys, int dim, int* ix, int n, float* scores) =>
+        Run<SquaredDifference>(level, query, keys, dim, ix, n, scores);
+
+    /// <summary>The reference of <see cref="Dots"/> and <see cref="SquaredDistances"/>: one plain loop per key.</summary>
+    public static void Reference<TStep>(float* query, float* keys, int dim, int* ix, int n, float* scores)
+        where TStep : IChainStep
+    {
+        for (int c = 0; c < n; c++)
+        {
+            float* k = keys + ((nint)ix[c] * dim);
+            float s = 0;
+            for (int d = 0; d < dim; d++)
+            {
+                s = TStep.Step(query[d], k[d], s);
+            }
+
+            scores[c] = s;
+        }
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Dots(SimdLevel level, float* query, float* keys, int dim, int* ix, int n, float* scores)
+    private static void Run<TStep>(SimdLevel level, float* query, float* keys, int dim, int* ix, int n, float* scores)
+        where TStep : IChainStep
     {
         if (level == SimdLevel.Vector512 && Avx512F.IsSupported)
         {
             for (int c = 0; c < n; c += WideGroup)
             {
-                Groups512(query, keys, dim, ix + c, Math.Min(WideGroup, n - c), scores + c);
+                Groups512<TStep>(query, keys, dim, ix + c, Math.Min(WideGroup, n - c), scores + c);
             }
 
             return;
@@ -51,27 +80,11 @@ internal static unsafe class ExactChains
                 k[j] = ix[c + Math.Min(j, m - 1)];
             }
 
-            Chain8(query, keys, dim, k, sc);
+            Chain8<TStep>(query, keys, dim, k, sc);
             for (int j = 0; j < m; j++)
             {
                 scores[c + j] = sc[j];
             }
-        }
-    }
-
-    /// <summary>The reference of <see cref="Dots"/>: one plain FMA loop per key.</summary>
-    public static void Reference(float* query, float* keys, int dim, int* ix, int n, float* scores)
-    {
-        for (int c = 0; c < n; c++)
-        {
-            float* k = keys + ((nint)ix[c] * dim);
-            float s = 0;
-            for (int d = 0; d < dim; d++)
-            {
-                s = MathF.FusedMultiplyAdd(query[d], k[d], s);
-            }
-
-            scores[c] = s;
         }
     }
 
@@ -82,7 +95,8 @@ internal static unsafe class ExactChains
     /// two shuffle stages were faster in cache and slower on scattered rows, so both groups shuffle.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization | MethodImplOptions.NoInlining)]
-    private static void Groups512(float* query, float* keys, int dim, int* ix, int n, float* scores)
+    private static void Groups512<TStep>(float* query, float* keys, int dim, int* ix, int n, float* scores)
+        where TStep : IChainStep
     {
         float** a = stackalloc float*[Lanes];
         float** b = stackalloc float*[Lanes];
@@ -146,22 +160,22 @@ internal static unsafe class ExactChains
                 Lanes4(w2, w6, w10, w14, out var c2, out var c6, out var c10, out var c14);
                 Lanes4(w3, w7, w11, w15, out var c3, out var c7, out var c11, out var c15);
                 var acc = g == 0 ? accA : accB;
-                acc = Avx512F.FusedMultiplyAdd(c0, Vector512.Create(q[0]), acc);
-                acc = Avx512F.FusedMultiplyAdd(c1, Vector512.Create(q[1]), acc);
-                acc = Avx512F.FusedMultiplyAdd(c2, Vector512.Create(q[2]), acc);
-                acc = Avx512F.FusedMultiplyAdd(c3, Vector512.Create(q[3]), acc);
-                acc = Avx512F.FusedMultiplyAdd(c4, Vector512.Create(q[4]), acc);
-                acc = Avx512F.FusedMultiplyAdd(c5, Vector512.Create(q[5]), acc);
-                acc = Avx512F.FusedMultiplyAdd(c6, Vector512.Create(q[6]), acc);
-                acc = Avx512F.FusedMultiplyAdd(c7, Vector512.Create(q[7]), acc);
-                acc = Avx512F.FusedMultiplyAdd(c8, Vector512.Create(q[8]), acc);
-                acc = Avx512F.FusedMultiplyAdd(c9, Vector512.Create(q[9]), acc);
-                acc = Avx512F.FusedMultiplyAdd(c10, Vector512.Create(q[10]), acc);
-                acc = Avx512F.FusedMultiplyAdd(c11, Vector512.Create(q[11]), acc);
-                acc = Avx512F.FusedMultiplyAdd(c12, Vector512.Create(q[12]), acc);
-                acc = Avx512F.FusedMultiplyAdd(c13, Vector512.Create(q[13]), acc);
-                acc = Avx512F.FusedMultiplyAdd(c14, Vector512.Create(q[14]), acc);
-                acc = Avx512F.FusedMultiplyAdd(c15, Vector512.Create(q[15]), acc);
+                acc = TStep.Step(Vector512.Create(q[0]), c0, acc);
+                acc = TStep.Step(Vector512.Create(q[1]), c1, acc);
+                acc = TStep.Step(Vector512.Create(q[2]), c2, acc);
+                acc = TStep.Step(Vector512.Create(q[3]), c3, acc);
+                acc = TStep.Step(Vector512.Create(q[4]), c4, acc);
+                acc = TStep.Step(Vector512.Create(q[5]), c5, acc);
+                acc = TStep.Step(Vector512.Create(q[6]), c6, acc);
+                acc = TStep.Step(Vector512.Create(q[7]), c7, acc);
+                acc = TStep.Step(Vector512.Create(q[8]), c8, acc);
+                acc = TStep.Step(Vector512.Create(q[9]), c9, acc);
+                acc = TStep.Step(Vector512.Create(q[10]), c10, acc);
+                acc = TStep.Step(Vector512.Create(q[11]), c11, acc);
+                acc = TStep.Step(Vector512.Create(q[12]), c12, acc);
+                acc = TStep.Step(Vector512.Create(q[13]), c13, acc);
+                acc = TStep.Step(Vector512.Create(q[14]), c14, acc);
+                acc = TStep.Step(Vector512.Create(q[15]), c15, acc);
                 if (g == 0)
                 {
                     accA = acc;
@@ -183,7 +197,7 @@ internal static unsafe class ExactChains
                     column[j] = a[j][d];
                 }
 
-                accA = Avx512F.FusedMultiplyAdd(Vector512.Load(column), Vector512.Create(query[d]), accA);
+                accA = TStep.Step(Vector512.Create(query[d]), Vector512.Load(column), accA);
                 if (two)
                 {
                     for (int j = 0; j < Lanes; j++)
@@ -191,7 +205,7 @@ internal static unsafe class ExactChains
                         column[j] = b[j][d];
                     }
 
-                    accB = Avx512F.FusedMultiplyAdd(Vector512.Load(column), Vector512.Create(query[d]), accB);
+                    accB = TStep.Step(Vector512.Create(query[d]), Vector512.Load(column), accB);
                 }
             }
         }
@@ -229,7 +243,8 @@ internal static unsafe class ExactChains
     private static Vector512<float> PdHigh(Vector512<float> x, Vector512<float> y) => Avx512F.UnpackHigh(x.AsDouble(), y.AsDouble()).AsSingle();
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization | MethodImplOptions.NoInlining)]
-    private static void Chain8(float* query, float* keys, int dim, int* ix, float* scores)
+    private static void Chain8<TStep>(float* query, float* keys, int dim, int* ix, float* scores)
+        where TStep : IChainStep
     {
         float* k0 = keys + ((nint)ix[0] * dim), k1 = keys + ((nint)ix[1] * dim), k2 = keys + ((nint)ix[2] * dim), k3 = keys + ((nint)ix[3] * dim);
         float* k4 = keys + ((nint)ix[4] * dim), k5 = keys + ((nint)ix[5] * dim), k6 = keys + ((nint)ix[6] * dim), k7 = keys + ((nint)ix[7] * dim);
@@ -237,14 +252,14 @@ internal static unsafe class ExactChains
         for (nint d = 0; d < dim; d++)
         {
             float x = query[d];
-            s0 = MathF.FusedMultiplyAdd(x, k0[d], s0);
-            s1 = MathF.FusedMultiplyAdd(x, k1[d], s1);
-            s2 = MathF.FusedMultiplyAdd(x, k2[d], s2);
-            s3 = MathF.FusedMultiplyAdd(x, k3[d], s3);
-            s4 = MathF.FusedMultiplyAdd(x, k4[d], s4);
-            s5 = MathF.FusedMultiplyAdd(x, k5[d], s5);
-            s6 = MathF.FusedMultiplyAdd(x, k6[d], s6);
-            s7 = MathF.FusedMultiplyAdd(x, k7[d], s7);
+            s0 = TStep.Step(x, k0[d], s0);
+            s1 = TStep.Step(x, k1[d], s1);
+            s2 = TStep.Step(x, k2[d], s2);
+            s3 = TStep.Step(x, k3[d], s3);
+            s4 = TStep.Step(x, k4[d], s4);
+            s5 = TStep.Step(x, k5[d], s5);
+            s6 = TStep.Step(x, k6[d], s6);
+            s7 = TStep.Step(x, k7[d], s7);
         }
 
         scores[0] = s0;

@@ -14,14 +14,14 @@ internal static unsafe class PackedDistance
 {
     /// <summary>Σₜ |A[i, t] − B[j, t]| into C (m × 16·panelCount, leading dimension ldc).</summary>
     public static void Manhattan(SimdLevel level, float* a, int lda, int m, float* panels, int panelCount, int k, float* c, int ldc) =>
-        Run<L1>(level, a, lda, m, panels, panelCount, k, c, ldc);
+        Run<AbsoluteDifference>(level, a, lda, m, panels, panelCount, k, c, ldc);
 
     /// <summary>Σₜ (A[i, t] − B[j, t])² into C (m × 16·panelCount, leading dimension ldc).</summary>
     public static void SquaredEuclidean(SimdLevel level, float* a, int lda, int m, float* panels, int panelCount, int k, float* c, int ldc) =>
-        Run<L2>(level, a, lda, m, panels, panelCount, k, c, ldc);
+        Run<SquaredDifference>(level, a, lda, m, panels, panelCount, k, c, ldc);
 
     private static void Run<TOp>(SimdLevel level, float* a, int lda, int m, float* panels, int panelCount, int k, float* c, int ldc)
-        where TOp : IOp
+        where TOp : IChainStep
     {
         switch (level)
         {
@@ -42,7 +42,7 @@ internal static unsafe class PackedDistance
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Kernel512<TOp>(float* a, int lda, int m, float* panels, int panelCount, int k, float* c, int ldc)
-        where TOp : IOp
+        where TOp : IChainStep
     {
         const int W = Gemm.PanelWidth;
         nint stride = (nint)k * W;
@@ -147,7 +147,7 @@ internal static unsafe class PackedDistance
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Kernel256<TOp>(float* a, int lda, int m, float* panels, int panelCount, int k, float* c, int ldc)
-        where TOp : IOp
+        where TOp : IChainStep
     {
         const int W = Gemm.PanelWidth;
         nint stride = (nint)k * W;
@@ -217,7 +217,7 @@ internal static unsafe class PackedDistance
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Kernel128<TOp>(float* a, int lda, int m, float* panels, int panelCount, int k, float* c, int ldc)
-        where TOp : IOp
+        where TOp : IChainStep
     {
         const int W = Gemm.PanelWidth;
         nint stride = (nint)k * W;
@@ -249,7 +249,7 @@ internal static unsafe class PackedDistance
     }
 
     private static void KernelScalar<TOp>(float* a, int lda, int m, float* panels, int panelCount, int k, float* c, int ldc)
-        where TOp : IOp
+        where TOp : IChainStep
     {
         const int W = Gemm.PanelWidth;
         nint stride = (nint)k * W;
@@ -271,55 +271,6 @@ internal static unsafe class PackedDistance
                     c0[(p * W) + j] = acc;
                 }
             }
-        }
-    }
-
-    private interface IOp
-    {
-        static abstract Vector512<float> Step(Vector512<float> q, Vector512<float> key, Vector512<float> acc);
-
-        static abstract Vector256<float> Step(Vector256<float> q, Vector256<float> key, Vector256<float> acc);
-
-        static abstract Vector128<float> Step(Vector128<float> q, Vector128<float> key, Vector128<float> acc);
-
-        static abstract float Step(float q, float key, float acc);
-    }
-
-    private readonly struct L1 : IOp
-    {
-        public static Vector512<float> Step(Vector512<float> q, Vector512<float> key, Vector512<float> acc) => acc + Vector512.Abs(key - q);
-
-        public static Vector256<float> Step(Vector256<float> q, Vector256<float> key, Vector256<float> acc) => acc + Vector256.Abs(key - q);
-
-        public static Vector128<float> Step(Vector128<float> q, Vector128<float> key, Vector128<float> acc) => acc + Vector128.Abs(key - q);
-
-        public static float Step(float q, float key, float acc) => acc + MathF.Abs(key - q);
-    }
-
-    private readonly struct L2 : IOp
-    {
-        public static Vector512<float> Step(Vector512<float> q, Vector512<float> key, Vector512<float> acc)
-        {
-            var d = key - q;
-            return Vector512.FusedMultiplyAdd(d, d, acc);
-        }
-
-        public static Vector256<float> Step(Vector256<float> q, Vector256<float> key, Vector256<float> acc)
-        {
-            var d = key - q;
-            return Vector256.FusedMultiplyAdd(d, d, acc);
-        }
-
-        public static Vector128<float> Step(Vector128<float> q, Vector128<float> key, Vector128<float> acc)
-        {
-            var d = key - q;
-            return Vector128.FusedMultiplyAdd(d, d, acc);
-        }
-
-        public static float Step(float q, float key, float acc)
-        {
-            float d = key - q;
-            return MathF.FusedMultiplyAdd(d, d, acc);
         }
     }
 }

@@ -6,15 +6,21 @@ namespace Hopfield.ML.Tests.Numerics;
 public unsafe class ExactChainsTests
 {
     [Theory]
-    [InlineData(1, 1)]
-    [InlineData(15, 5)]
-    [InlineData(16, 16)]
-    [InlineData(17, 17)]
-    [InlineData(37, 31)]
-    [InlineData(784, 32)]
-    [InlineData(784, 33)]
-    [InlineData(1001, 70)]
-    public void EveryLevelGivesTheReferenceAndTheDenseScoresBitForBit(int dim, int n)
+    [InlineData(1, 1, false)]
+    [InlineData(15, 5, false)]
+    [InlineData(16, 16, false)]
+    [InlineData(17, 17, false)]
+    [InlineData(37, 31, false)]
+    [InlineData(784, 32, false)]
+    [InlineData(784, 33, false)]
+    [InlineData(1001, 70, false)]
+    [InlineData(1, 1, true)]
+    [InlineData(15, 5, true)]
+    [InlineData(17, 17, true)]
+    [InlineData(37, 31, true)]
+    [InlineData(784, 33, true)]
+    [InlineData(1001, 70, true)]
+    public void EveryLevelGivesTheReferenceAndTheDenseScoresBitForBit(int dim, int n, bool squaredDistance)
     {
         const int count = 90;
         float[] keys = TestData.Gaussian(dim + n, count * dim, 2f);
@@ -27,14 +33,29 @@ public unsafe class ExactChainsTests
         fixed (float* pq = query, pk = keys, pe = expected)
         fixed (int* pix = ix)
         {
-            ExactChains.Reference(pq, pk, dim, pix, n, pe);
+            if (squaredDistance)
+            {
+                ExactChains.Reference<SquaredDifference>(pq, pk, dim, pix, n, pe);
+            }
+            else
+            {
+                ExactChains.Reference<Product>(pq, pk, dim, pix, n, pe);
+            }
+
             foreach (SimdLevel level in SimdCapabilities.Supported)
             {
                 var actual = new float[n + 1];
                 actual[n] = 12345f;
                 fixed (float* pa = actual)
                 {
-                    ExactChains.Dots(level, pq, pk, dim, pix, n, pa);
+                    if (squaredDistance)
+                    {
+                        ExactChains.SquaredDistances(level, pq, pk, dim, pix, n, pa);
+                    }
+                    else
+                    {
+                        ExactChains.Dots(level, pq, pk, dim, pix, n, pa);
+                    }
                 }
 
                 for (int c = 0; c < n; c++)
@@ -44,12 +65,32 @@ public unsafe class ExactChainsTests
 
                 Assert.Equal(12345f, actual[n]); // nothing written past the n scores
 
-                Gemm.MultiplyTransposed(level, query, 1, dim, keys, count, dense);
+                Dense(level, query, dim, keys, count, squaredDistance, dense);
                 for (int c = 0; c < n; c++)
                 {
                     Assert.True(BitConverter.SingleToInt32Bits(dense[ix[c]]) == BitConverter.SingleToInt32Bits(actual[c]), $"{level}, key {c}: {actual[c]:R} vs dense {dense[ix[c]]:R}");
                 }
             }
         }
+    }
+
+    /// <summary>The scores the dense path computes: the GEMM for dot products, the packed distance kernel otherwise.</summary>
+    private static void Dense(SimdLevel level, float[] query, int dim, float[] keys, int count, bool squaredDistance, float[] dense)
+    {
+        if (!squaredDistance)
+        {
+            Gemm.MultiplyTransposed(level, query, 1, dim, keys, count, dense);
+            return;
+        }
+
+        float[] packed = Gemm.Pack(keys, count, dim);
+        int panels = Gemm.PanelCount(count);
+        var tile = new float[panels * Gemm.PanelWidth];
+        fixed (float* pq = query, pp = packed, pt = tile)
+        {
+            PackedDistance.SquaredEuclidean(level, pq, dim, 1, pp, panels, dim, pt, tile.Length);
+        }
+
+        tile.AsSpan(0, count).CopyTo(dense);
     }
 }
