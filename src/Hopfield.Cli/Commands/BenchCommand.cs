@@ -39,7 +39,7 @@ internal static class BenchCommand
         var storage = new Option<string>("--storage") { Description = "Precision of the stored keys and values: f32 or bf16 (half the memory).", DefaultValueFactory = _ => "f32" };
         storage.AcceptOnlyFromAmong("f32", "bf16");
         var sparse = new Option<float>("--sparse") { Description = "Skip attention weights below TOL × the largest weight in the value projection (0 = dense).", DefaultValueFactory = _ => 0f };
-        var screen = new Option<bool>("--screen") { Description = "Screen the keys with an 8-bit copy first and score exactly only those whose weight can reach TOL/P of the best (needs --sparse, softmax, dot or cosine)." };
+        var screen = new Option<bool>("--screen") { Description = "Screen the keys with an 8-bit copy first and score exactly only those whose weight can reach TOL/P of the best (needs --sparse, softmax, dot, cosine or l2)." };
         var verify = new Option<bool>("--verify") { Description = $"After timing, compare the first {RetrievalBenchmark.VerifiedQueries} outputs with a dense memory's and report the largest difference." };
         var seed = CommonOptions.Seed(1);
         var json = CommonOptions.Json();

@@ -18,6 +18,11 @@ namespace Hopfield.ML.Memories.Universal;
 /// [ŝ − e, ŝ + e]. With L the largest lower bound of a query (≤ its best score m), a key whose upper bound is below
 /// L − ln(P / τ) / β has softmax weight below τ / P of the best one; all such keys together weigh less than τ.
 /// </para>
+/// <para>
+/// For negative Euclidean scores −‖q − k‖ the same bounds on q·k bound ‖q − k‖² = ‖q‖² + ‖k‖² − 2q·k from both
+/// sides (<see cref="DistanceBounds"/>): widened by the relative rounding of the dense path's squared-distance chain
+/// and of the norms, then taken through the square root.
+/// </para>
 /// </summary>
 internal sealed unsafe class KeyScreen
 {
@@ -27,14 +32,21 @@ internal sealed unsafe class KeyScreen
     /// <summary>Relative rounding slack of the screened score ŝ (a few ulps).</summary>
     private const float ScoreRounding = 6e-7f;
 
+    /// <summary>Relative rounding allowed for a float square root and the product that scales it (two ulps).</summary>
+    private const float RootRounding = 4.76837158203125E-07f;
+
     private readonly sbyte[] _codes;
     private readonly float[] _scale;
     private readonly float[] _residual;
     private readonly float[] _norm;
     private readonly int[] _offset;
+    private readonly float[]? _normSquared;
 
-    /// <summary>Quantises <paramref name="keys"/> (row-major count × dim, as the scores see them: normalised for cosine).</summary>
-    public KeyScreen(ReadOnlySpan<float> keys, int count, int dim)
+    /// <summary>
+    /// Quantises <paramref name="keys"/> (row-major count × dim, as the scores see them: normalised for cosine).
+    /// With <paramref name="distances"/> the bounds are of −‖q − k‖ instead of q·k.
+    /// </summary>
+    public KeyScreen(ReadOnlySpan<float> keys, int count, int dim, bool distances = false)
     {
         Groups = Int8Gemm.GroupCount(dim);
         PaddedDimension = Int8Gemm.PaddedDimension(dim);
@@ -43,6 +55,15 @@ internal sealed unsafe class KeyScreen
         _residual = new float[padded];
         _norm = new float[padded];
         _offset = new int[padded];
+        Distances = distances;
+        _normSquared = distances ? new float[padded] : null;
+
+        // A float sum of D non-negative terms, each a rounded difference squared, is within (D + 2)·2⁻²⁴ of the real one
+        // (relative); twice that, plus a few ulps for the bounds' own operations.
+        DistanceRounding = ((dim + 4) * 1.1920928955078125E-07f) + 9.5367431640625E-07f;
+
+        // Below the normal range the rounding is absolute (up to 2⁻¹⁴⁹ a step): D + 4 smallest normals cover it.
+        DistanceFloor = (dim + 4) * 1.17549435E-38f;
         var rowCodes = new sbyte[(long)count * dim];
         for (int i = 0; i < count; i++)
         {
@@ -59,12 +80,28 @@ internal sealed unsafe class KeyScreen
 
             _norm[i] = Int8Gemm.RoundUp(Math.Sqrt(squares));
             _offset[i] = 128 * sum;
+            if (_normSquared is not null)
+            {
+                _normSquared[i] = (float)squares;
+            }
         }
 
         _codes = GC.AllocateUninitializedArray<sbyte>((int)Math.Max(1, Int8Gemm.PackedLength(count, dim)), pinned: true);
         Int8Gemm.PackKeys(rowCodes, count, dim, _codes);
         Codes = (sbyte*)Unsafe.AsPointer(ref _codes[0]);
     }
+
+    /// <summary>Whether the bounds are of −‖q − k‖ (negative Euclidean) rather than of q·k.</summary>
+    public bool Distances { get; }
+
+    /// <summary>
+    /// Relative rounding allowed for a float squared distance (the dense chain's, a vectorised one's, a norm's):
+    /// (D + 4)·2⁻²³ + 2⁻²⁰.
+    /// </summary>
+    public float DistanceRounding { get; }
+
+    /// <summary>Absolute slack of a squared distance for chains that reach subnormal floats: (D + 4)·2⁻¹²⁶.</summary>
+    public float DistanceFloor { get; }
 
     /// <summary>Groups of four dimensions.</summary>
     public int Groups { get; }
@@ -97,8 +134,19 @@ internal sealed unsafe class KeyScreen
         // Slack per unit of the key scale: max|k| = 127·s_k, so D·ε·‖q‖₁·max|k| and the rounding of
         // |ŝ| ≤ ‖q̂‖₁·max|k| ≤ √D·‖q̂‖₂·max|k| are both multiples of s_k. The bound's own few roundings are far inside it.
         float slack = Int8Gemm.RoundUp(Int8Gemm.MaxCode * ((dim * DotRounding * l1) + (ScoreRounding * Math.Sqrt(dim) * codeNorm)));
-        return new QueryCode(scale, residual, codeNorm, slack);
+
+        // ‖q‖² in float: within DistanceRounding of the real one, which the distance bounds allow for.
+        float normSquared = Distances ? VectorKernels.Dot(level, q, q) : 0;
+        return new QueryCode(scale, residual, codeNorm, slack, normSquared);
     }
+
+    /// <summary>
+    /// A lower bound of the score −fl(√c) the dense path gives a key whose squared distance a float kernel (any
+    /// summation order) computed as <paramref name="squaredDistance"/>: the dense chain c is within the same relative
+    /// rounding of the real distance, so c ≤ f·(1 + 3δ) (+ 3 × <see cref="DistanceFloor"/> for subnormal sums).
+    /// </summary>
+    public float DistanceScoreFloor(float squaredDistance) =>
+        -(MathF.Sqrt(MathF.FusedMultiplyAdd(squaredDistance, 1 + (3 * DistanceRounding), 3 * DistanceFloor)) * (1 + RootRounding));
 
     /// <summary>
     /// Score bounds of one tile for one query: <paramref name="upper"/>[j] = ŝ + e for j &lt; kc; returns the largest
@@ -108,6 +156,11 @@ internal sealed unsafe class KeyScreen
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public float TileBounds(SimdLevel level, int* dots, int keyStart, int kc, in QueryCode q, float* upper)
     {
+        if (Distances)
+        {
+            return DistanceBounds(level, dots, keyStart, kc, q, upper);
+        }
+
         fixed (float* pScale = _scale, pResidual = _residual, pNorm = _norm)
         fixed (int* pOffset = _offset)
         {
@@ -141,6 +194,70 @@ internal sealed unsafe class KeyScreen
                 float e = MathF.FusedMultiplyAdd(q.Residual, norm[j], MathF.FusedMultiplyAdd(q.CodeNorm, residual[j], q.Slack * sc[j]));
                 upper[j] = s + e;
                 best = Math.Max(best, s - e);
+            }
+
+            return best;
+        }
+    }
+
+    /// <summary>
+    /// <see cref="TileBounds"/> for scores −‖q − k‖. With q·k ∈ [ŝ − e, ŝ + e] and n = ‖q‖² + ‖k‖² (both norms
+    /// within δ = <see cref="DistanceRounding"/>), the real ‖q − k‖² lies in n − 2ŝ ∓ (2e + δ·(2n + 2e) + <see cref="DistanceFloor"/>); the dense
+    /// chain is within δ of it, and its correctly rounded root within 2⁻²⁴ of that. Same floats at 512 bits and scalar.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private float DistanceBounds(SimdLevel level, int* dots, int keyStart, int kc, in QueryCode q, float* upper)
+    {
+        float delta = DistanceRounding, floor = DistanceFloor, shrink = 1 - delta, grow = 1 + delta;
+        const float rootLow = 1 - RootRounding, rootHigh = 1 + RootRounding;
+        fixed (float* pScale = _scale, pResidual = _residual, pNorm = _norm, pSquares = _normSquared)
+        fixed (int* pOffset = _offset)
+        {
+            float* sc = pScale + keyStart, residual = pResidual + keyStart, norm = pNorm + keyStart, squares = pSquares + keyStart;
+            int* off = pOffset + keyStart;
+            float best = float.NegativeInfinity;
+            int j = 0;
+            if (level == SimdLevel.Vector512)
+            {
+                var vs = Vector512.Create(q.Scale);
+                var ve = Vector512.Create(q.Residual);
+                var vl = Vector512.Create(q.CodeNorm);
+                var vk = Vector512.Create(q.Slack);
+                var vq = Vector512.Create(q.NormSquared);
+                var vd = Vector512.Create(delta);
+                var vm2 = Vector512.Create(-2f);
+                var vbest = Vector512.Create(float.NegativeInfinity);
+                for (; j + 16 <= kc; j += 16)
+                {
+                    var kScale = Vector512.Load(sc + j);
+                    var t = Vector512.ConvertToSingle(Vector512.Load(dots + j) - Vector512.Load(off + j));
+                    var s = t * (kScale * vs);
+                    var e = Vector512.FusedMultiplyAdd(ve, Vector512.Load(norm + j), Vector512.FusedMultiplyAdd(vl, Vector512.Load(residual + j), vk * kScale));
+                    var n = vq + Vector512.Load(squares + j);
+                    var centre = Vector512.FusedMultiplyAdd(vm2, s, n);
+                    var e2 = e + e;
+                    var spread = Vector512.FusedMultiplyAdd(vd, n + n + e2, e2) + Vector512.Create(floor);
+                    var low = Vector512.Max((centre - spread) * Vector512.Create(shrink), Vector512<float>.Zero);
+                    var high = (centre + spread) * Vector512.Create(grow);
+                    (-(Vector512.Sqrt(low) * Vector512.Create(rootLow))).Store(upper + j);
+                    vbest = Vector512.Max(vbest, -(Vector512.Sqrt(high) * Vector512.Create(rootHigh)));
+                }
+
+                best = RowKernels.HorizontalMax(vbest);
+            }
+
+            for (; j < kc; j++)
+            {
+                float s = (dots[j] - off[j]) * (sc[j] * q.Scale);
+                float e = MathF.FusedMultiplyAdd(q.Residual, norm[j], MathF.FusedMultiplyAdd(q.CodeNorm, residual[j], q.Slack * sc[j]));
+                float n = q.NormSquared + squares[j];
+                float centre = MathF.FusedMultiplyAdd(-2f, s, n);
+                float e2 = e + e;
+                float spread = MathF.FusedMultiplyAdd(delta, n + n + e2, e2) + floor;
+                float low = Math.Max((centre - spread) * shrink, 0f);
+                float high = (centre + spread) * grow;
+                upper[j] = -(MathF.Sqrt(low) * rootLow);
+                best = Math.Max(best, -(MathF.Sqrt(high) * rootHigh));
             }
 
             return best;
@@ -221,4 +338,5 @@ internal sealed unsafe class KeyScreen
 /// <param name="Residual">‖q − q̂‖₂ (rounded up).</param>
 /// <param name="CodeNorm">‖q̂‖₂ (rounded up).</param>
 /// <param name="Slack">Float-rounding slack per unit of a key's scale.</param>
-internal readonly record struct QueryCode(float Scale, float Residual, float CodeNorm, float Slack);
+/// <param name="NormSquared">‖q‖² in float (distance bounds only; 0 otherwise).</param>
+internal readonly record struct QueryCode(float Scale, float Residual, float CodeNorm, float Slack, float NormSquared);

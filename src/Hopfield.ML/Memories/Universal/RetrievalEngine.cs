@@ -107,7 +107,7 @@ internal sealed unsafe class RetrievalEngine
                 screened = rounded;
             }
 
-            _screen = new KeyScreen(screened, count, keyDim);
+            _screen = new KeyScreen(screened, count, keyDim, distances: Similarity == SimilarityFunction.NegativeEuclidean);
 
             // Candidates are scattered: a row-major copy gives each exact score one contiguous 4·D-byte read
             // (a packed panel would cost 16 times the traffic per key).
@@ -120,7 +120,7 @@ internal sealed unsafe class RetrievalEngine
 
             // Auto-association (values = keys, scores on the raw keys): the row copy holds the value rows too, contiguous,
             // so the candidates' values are read from the rows their exact scores just brought into cache.
-            _screenRowsAreValues = Similarity == SimilarityFunction.Dot && valueDim == keyDim &&
+            _screenRowsAreValues = (Similarity is SimilarityFunction.Dot or SimilarityFunction.NegativeEuclidean) && valueDim == keyDim &&
                 MemoryMarshal.Cast<float, int>(keys).SequenceEqual(MemoryMarshal.Cast<float, int>(values));
         }
 
@@ -768,11 +768,12 @@ internal sealed unsafe class RetrievalEngine
     /// Exact softmax over the candidates of one query (ascending indices, with their upper bounds; <paramref name="top"/>
     /// the position of the highest bound).
     /// <list type="number">
-    /// <item>The lower bound of the best score is raised to the exact score of the candidate with the highest upper
+    /// <item>The lower bound of the best score is raised to (a bound of) the exact score of the candidate with the highest upper
     /// bound (usually the best key: this halves the margin the bounds cost) and the list is cut at that bound − ln(P/τ)/β.</item>
     /// <item>At 512 bits every survivor gets its exact score (the dense path's FMA chain, <see cref="ExactChains"/>, 32
     /// keys side by side). At narrower widths <see cref="ChooseAndChain"/>: a vectorised dot each, the exact chain only
-    /// for those that can have a weight of τ/P of the best one.</item>
+    /// for those that can have a weight of τ/P of the best one. Negative Euclidean scores: every survivor gets the dense
+    /// path's squared-distance chain at every width, and its negated root.</item>
     /// <item>Candidates whose weight reaches τ/P of the best one add their value rows; the others add their weight to
     /// the sum only.</item>
     /// </list>
@@ -790,26 +791,45 @@ internal sealed unsafe class RetrievalEngine
         int exactCount;
         fixed (float* keys = _screenRows)
         {
-            // The vectorised dot is within δ = slack·s_k of the exact chain, so f − δ is a lower bound of the best score.
             var q = new ReadOnlySpan<float>(query, dim);
-            float topScore = VectorKernels.Dot(Level, q, new ReadOnlySpan<float>(keys + ((nint)ix[top] * dim), dim));
-            lower = Math.Max(lower, topScore - (slack * screen.Scale(ix[top])));
-            n = KeyScreen.Compact(Level, ix, score, n, lower - _screenCut);
-            if (n > Count / ExactShare)
+            var topKey = new ReadOnlySpan<float>(keys + ((nint)ix[top] * dim), dim);
+            if (screen.Distances)
             {
-                return false;
-            }
+                // Negative Euclidean: a vectorised squared distance bounds the dense chain's from above, so its root
+                // (widened) bounds the best score from below. Every survivor then gets the dense chain at every width
+                // (no cheaper first pass to choose from: a vectorised distance costs as much as the chain's reads).
+                lower = Math.Max(lower, screen.DistanceScoreFloor(VectorKernels.SquaredEuclidean(Level, q, topKey)));
+                n = KeyScreen.Compact(Level, ix, score, n, lower - _screenCut);
+                if (n > Count / ExactShare)
+                {
+                    return false;
+                }
 
-            if (Level == SimdLevel.Vector512)
-            {
-                // The 512-bit chains cost less per key than a vectorised dot that would pick the few that need one (both
-                // read the row; the chains run 32 keys side by side): every survivor gets its exact score.
-                ExactChains.Dots(Level, query, keys, dim, ix, n, score);
+                ExactChains.SquaredDistances(Level, query, keys, dim, ix, n, score);
+                RowKernels.Negate(Level, score, n, root: true);
                 exactCount = n;
             }
             else
             {
-                exactCount = ChooseAndChain(query, keys, slack, ix, score, n, s);
+                // The vectorised dot is within δ = slack·s_k of the exact chain, so f − δ is a lower bound of the best score.
+                lower = Math.Max(lower, VectorKernels.Dot(Level, q, topKey) - (slack * screen.Scale(ix[top])));
+                n = KeyScreen.Compact(Level, ix, score, n, lower - _screenCut);
+                if (n > Count / ExactShare)
+                {
+                    return false;
+                }
+
+                if (Level == SimdLevel.Vector512)
+                {
+                    // The 512-bit chains cost less per key than a vectorised dot that would pick the few that need one (both
+                    // read the row; the chains run 32 keys side by side): every survivor gets its exact score.
+                    ExactChains.Dots(Level, query, keys, dim, ix, n, score);
+                    exactCount = n;
+                }
+                else
+                {
+                    exactCount = ChooseAndChain(query, keys, slack, ix, score, n, s);
+                }
             }
         }
 

@@ -271,7 +271,7 @@ public sealed unsafe class UniversalHopfieldMemory
         {
             string? why = options.SparseTolerance <= 0 ? "a SparseTolerance above 0 (the total weight it may leave out)"
                 : options.Separation != SeparationFunction.Softmax ? $"softmax separation, not {options.Separation}"
-                : options.Similarity is not (SimilarityFunction.Dot or SimilarityFunction.Cosine) ? $"dot or cosine similarity, not {options.Similarity}"
+                : options.Similarity is not (SimilarityFunction.Dot or SimilarityFunction.Cosine or SimilarityFunction.NegativeEuclidean) ? $"dot, cosine or negative Euclidean similarity, not {options.Similarity}"
                 : keyDim > Int8Gemm.MaxDimension ? $"a key dimension of at most {Int8Gemm.MaxDimension}, not {keyDim}"
                 : Int8Gemm.PackedLength(count, keyDim) > Array.MaxLength ? $"its 8-bit key copy to fit one array; {count} × {keyDim} keys need {Int8Gemm.PackedLength(count, keyDim)} bytes"
                 : null;

@@ -48,8 +48,11 @@ public sealed record UniversalHopfieldOptions
     /// 2 × tolerance × max|value| of the dense one. Pays when the softmax is peaked (β·score spread of tens, the regime of
     /// retrieval): memories of fewer than 256 keys run the fused sparse path instead (the 8-bit pass saves less than it
     /// adds there). A query with too many candidates (a flat softmax) falls back to the fused path, so the answer never
-    /// depends on it. With values equal to the keys (auto-association, dot similarity) the value rows come from the same
-    /// row copy as the exact scores. Needs <see cref="SparseTolerance"/> &gt; 0, softmax separation and dot or cosine similarity. Default: off.
+    /// depends on it. With values equal to the keys (auto-association, dot or negative Euclidean similarity) the value rows
+    /// come from the same row copy as the exact scores. Negative Euclidean scores are bounded through
+    /// ‖q − k‖² = ‖q‖² + ‖k‖² − 2q·k from the same 8-bit products; the exact ones are the dense path's differences.
+    /// Needs <see cref="SparseTolerance"/> &gt; 0, softmax separation and dot, cosine or negative Euclidean similarity.
+    /// Default: off.
     /// </summary>
     public bool Screening { get; init; }
 

@@ -129,6 +129,121 @@ public unsafe class KeyScreenTests
         }
     }
 
+    [Theory]
+    [InlineData(1, 1, 1f)]
+    [InlineData(37, 517, 1f)]
+    [InlineData(64, 300, 1e-4f)]
+    [InlineData(130, 129, 1e5f)]
+    [InlineData(784, 40, 1f)]
+    public void DistanceBoundsContainTheFloatScoreAtEveryLevel(int dim, int count, float scale)
+    {
+        // Queries 0–6 random, query 7 a stored key (distance 0 to it, where the lower bound of ‖q − k‖² goes below 0),
+        // query 8 a stored key with one component nudged (a distance of a few ulps of the norms).
+        float[] keys = TestData.Gaussian(dim, count * dim, scale), queries = TestData.Gaussian(dim + 1, 9 * dim, scale);
+        keys[0] = 0;
+        keys.AsSpan((count - 1) * dim, dim).CopyTo(queries.AsSpan(7 * dim));
+        keys.AsSpan(0, dim).CopyTo(queries.AsSpan(8 * dim));
+        queries[(8 * dim) + (dim - 1)] = MathF.BitIncrement(queries[(8 * dim) + (dim - 1)]);
+        var screen = new KeyScreen(keys, count, dim, distances: true);
+        var codes = new byte[screen.PaddedDimension];
+        var signed = new sbyte[dim];
+        var upper = new float[RetrievalEngine.KeyTile];
+        for (int qi = 0; qi < 9; qi++)
+        {
+            var q = queries.AsSpan(qi * dim, dim);
+            for (int keyStart = 0; keyStart < count; keyStart += RetrievalEngine.KeyTile)
+            {
+                int kc = Math.Min(RetrievalEngine.KeyTile, count - keyStart);
+                float[]? first = null;
+                float firstBest = 0;
+                foreach (SimdLevel level in SimdCapabilities.Supported)
+                {
+                    QueryCode code;
+                    fixed (byte* u = codes)
+                    {
+                        code = screen.EncodeQuery(level, q, u, signed);
+                    }
+
+                    int[] dots = Dots(screen, codes, keyStart, kc);
+                    float best;
+                    fixed (int* d = dots)
+                    fixed (float* up = upper)
+                    {
+                        best = screen.TileBounds(level, d, keyStart, kc, code, up);
+                    }
+
+                    if (first is null)
+                    {
+                        first = upper[..kc];
+                        firstBest = best;
+                    }
+                    else
+                    {
+                        // Same floats on every path (‖q‖² may round differently per level, so only within a few ulps).
+                        TestData.AssertClose(first, upper[..kc], 1e-5f * (1 + Math.Abs(first.Min())), $"{level} query {qi}");
+                    }
+
+                    double bestScore = double.NegativeInfinity;
+                    for (int j = 0; j < kc; j++)
+                    {
+                        // The exact score (double) and the dense path's float one lie between the bounds.
+                        double squares = 0;
+                        float chain = 0;
+                        for (int d = 0; d < dim; d++)
+                        {
+                            float diff = keys[((keyStart + j) * dim) + d] - q[d];
+                            squares += ((double)keys[((keyStart + j) * dim) + d] - q[d]) * ((double)keys[((keyStart + j) * dim) + d] - q[d]);
+                            chain = MathF.FusedMultiplyAdd(diff, diff, chain);
+                        }
+
+                        double exact = -Math.Sqrt(squares);
+                        float dense = -MathF.Sqrt(chain);
+                        Assert.True(exact <= upper[j] && dense <= upper[j], $"{level} query {qi} key {keyStart + j}: score {exact} / {dense} above bound {upper[j]}");
+                        bestScore = Math.Max(bestScore, Math.Min(exact, dense));
+                    }
+
+                    Assert.True(best <= bestScore, $"{level} query {qi}: lower bound {best} above the best score {bestScore}");
+                }
+            }
+        }
+    }
+
+    [Fact]
+    public void DistanceBoundsAreTight()
+    {
+        // At D = 784 (distances near √(2D) ≈ 40, spread σ ≈ 1) the bound on ‖q − k‖² is the dot one doubled, about ±25,
+        // so about ±0.3 on the distance: a third of σ, against the ln(P/τ)/β a key must fall behind to be left out.
+        const int dim = 784, count = 256;
+        float[] keys = TestData.Gaussian(3, count * dim), q = TestData.Gaussian(4, dim);
+        var screen = new KeyScreen(keys, count, dim, distances: true);
+        var codes = new byte[screen.PaddedDimension];
+        QueryCode code;
+        fixed (byte* u = codes)
+        {
+            code = screen.EncodeQuery(SimdLevel.Scalar, q, u, new sbyte[dim]);
+        }
+
+        int[] dots = Dots(screen, codes, 0, 128);
+        var upper = new float[128];
+        fixed (int* d = dots)
+        fixed (float* up = upper)
+        {
+            screen.TileBounds(SimdLevel.Scalar, d, 0, 128, code, up);
+        }
+
+        for (int j = 0; j < 128; j++)
+        {
+            double squares = 0;
+            for (int d = 0; d < dim; d++)
+            {
+                double diff = (double)q[d] - keys[(j * dim) + d];
+                squares += diff * diff;
+            }
+
+            Assert.InRange(upper[j] + Math.Sqrt(squares), 0, 0.6);
+        }
+    }
+
     [Fact]
     public void CollectAndCompactKeepExactlyTheKeysAtOrAboveTheThreshold()
     {

@@ -29,6 +29,13 @@ public unsafe class ScreeningTests
         { SimilarityFunction.Cosine, 300f, MemoryStorage.BFloat16, true, false },
         { SimilarityFunction.Dot, 4f, MemoryStorage.Float32, true, true },
         { SimilarityFunction.Dot, 4f, MemoryStorage.BFloat16, true, true },
+
+        // Negative Euclidean at D = 37: distances near √74 ≈ 8.6 with σ ≈ 1, so β of 24–48 is peaked, 0.12 flat.
+        { SimilarityFunction.NegativeEuclidean, 24f, MemoryStorage.Float32, true, false },
+        { SimilarityFunction.NegativeEuclidean, 48f, MemoryStorage.BFloat16, true, false },
+        { SimilarityFunction.NegativeEuclidean, 0.12f, MemoryStorage.Float32, false, false },
+        { SimilarityFunction.NegativeEuclidean, 24f, MemoryStorage.Float32, true, true },
+        { SimilarityFunction.NegativeEuclidean, 48f, MemoryStorage.BFloat16, true, true },
     };
 
     [Theory]
@@ -132,12 +139,14 @@ public unsafe class ScreeningTests
         }
     }
 
-    [Fact]
-    public void ScreeningRetrievesTheStoredPatternFromANoisyCue()
+    [Theory]
+    [InlineData(SimilarityFunction.Dot, 1f)]
+    [InlineData(SimilarityFunction.NegativeEuclidean, 20f)]
+    public void ScreeningRetrievesTheStoredPatternFromANoisyCue(SimilarityFunction similarity, float beta)
     {
         const int count = RetrievalEngine.ScreenMinimumCount, dim = 128, stored = count - 7;
         float[] keys = TestData.Gaussian(41, count * dim);
-        var m = new UniversalHopfieldMemory(keys, count, default, new UniversalHopfieldOptions { Beta = 1f, SparseTolerance = 1e-6f, Screening = true });
+        var m = new UniversalHopfieldMemory(keys, count, default, new UniversalHopfieldOptions { Similarity = similarity, Beta = beta, SparseTolerance = 1e-6f, Screening = true });
         float[] cue = keys.AsSpan(stored * dim, dim).ToArray();
         float[] noise = TestData.Gaussian(42, dim, 0.5f);
         for (int d = 0; d < dim; d++)
@@ -151,10 +160,44 @@ public unsafe class ScreeningTests
         Assert.Equal((1L, 0L), (m.Engine.ScreenStatistics.Queries, m.Engine.ScreenStatistics.Fallbacks));
     }
 
+    [Fact]
+    public void DistanceScreeningOfStoredKeysEqualsDense()
+    {
+        // Queries that are stored keys (distance 0 to one of them: the root of a bound below 0) and stored keys nudged by
+        // an ulp, at a β where each query's own key takes nearly all the weight; auto-association.
+        const int count = RetrievalEngine.ScreenMinimumCount + 45, dim = 50, queries = 24;
+        float[] keys = TestData.Gaussian(71, count * dim, 3f);
+        var q = new float[queries * dim];
+        for (int r = 0; r < queries; r++)
+        {
+            keys.AsSpan(r * 13 * dim, dim).CopyTo(q.AsSpan(r * dim));
+            if (r % 2 == 1)
+            {
+                q[(r * dim) + (r % dim)] = MathF.BitIncrement(q[(r * dim) + (r % dim)]);
+            }
+        }
+
+        var options = new UniversalHopfieldOptions { Similarity = SimilarityFunction.NegativeEuclidean, Beta = 50f };
+        foreach (SimdLevel level in SimdCapabilities.Supported)
+        {
+            var dense = new UniversalHopfieldMemory(keys, count, default, options, level);
+            var screened = new UniversalHopfieldMemory(keys, count, default, options with { SparseTolerance = 1e-6f, Screening = true }, level);
+            float[] expected = new float[queries * dim], actual = new float[queries * dim];
+            float[] expectedLse = new float[queries], actualLse = new float[queries];
+            Run(dense, q, queries, expected, expectedLse);
+            Run(screened, q, queries, actual, actualLse);
+            TestData.AssertClose(expected, actual, 1e-5f, $"stored keys {level}");
+            TestData.AssertClose(expectedLse, actualLse, 1e-4f, $"stored keys lse {level}");
+            TestData.AssertClose(q, actual, 1e-5f, $"retrieved {level}");
+            var (_, fallbacks, exact) = screened.Engine.ScreenStatistics;
+            Assert.True(fallbacks == 0 && exact < queries * 8, $"{fallbacks} fallbacks, {exact} exact scores");
+        }
+    }
+
     [Theory]
     [InlineData(0f, SeparationFunction.Softmax, SimilarityFunction.Dot, "SparseTolerance")]
     [InlineData(1e-6f, SeparationFunction.Max, SimilarityFunction.Dot, "softmax")]
-    [InlineData(1e-6f, SeparationFunction.Softmax, SimilarityFunction.NegativeEuclidean, "dot or cosine")]
+    [InlineData(1e-6f, SeparationFunction.Softmax, SimilarityFunction.NegativeManhattan, "dot, cosine or negative Euclidean")]
     public void ScreeningNeedsToleranceSoftmaxAndDot(float tolerance, SeparationFunction separation, SimilarityFunction similarity, string named)
     {
         float[] keys = TestData.Gaussian(1, 40);
