@@ -18,8 +18,11 @@ namespace Hopfield.ML.Numerics;
 /// </summary>
 internal static unsafe class ExactChains
 {
+    /// <summary>Keys per 512-bit group: two queries with at most this many keys each share one pass (<see cref="DotsOfTwo"/>).</summary>
+    public const int GroupKeys = 16;
+
     /// <summary>Keys per 512-bit group.</summary>
-    private const int Lanes = 16;
+    private const int Lanes = GroupKeys;
 
     /// <summary>Keys whose chains the 512-bit path runs side by side (two groups).</summary>
     private const int WideGroup = 2 * Lanes;
@@ -55,21 +58,53 @@ internal static unsafe class ExactChains
         }
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    /// <summary>
+    /// <see cref="Dots"/> for two queries at once: scoresA[c] = queryA · keys[ixA[c]] (c &lt; nA) and the same for B.
+    /// At 512 bits the sixteen-key groups of both lists are run two at a time, so two queries of up to sixteen
+    /// survivors each share the time of one latency-bound group. Same floats as one call per query.
+    /// </summary>
+    public static void DotsOfTwo(SimdLevel level, float* keys, int dim, float* queryA, int* ixA, int nA, float* scoresA, float* queryB, int* ixB, int nB, float* scoresB) =>
+        Run<Product>(level, keys, dim, queryA, ixA, nA, scoresA, queryB, ixB, nB, scoresB);
+
+    /// <summary><see cref="SquaredDistances"/> for two queries at once (see <see cref="DotsOfTwo"/>).</summary>
+    public static void SquaredDistancesOfTwo(SimdLevel level, float* keys, int dim, float* queryA, int* ixA, int nA, float* scoresA, float* queryB, int* ixB, int nB, float* scoresB) =>
+        Run<SquaredDifference>(level, keys, dim, queryA, ixA, nA, scoresA, queryB, ixB, nB, scoresB);
+
     private static void Run<TStep>(SimdLevel level, float* query, float* keys, int dim, int* ix, int n, float* scores)
+        where TStep : IChainStep =>
+        Run<TStep>(level, keys, dim, query, ix, n, scores, query, ix, 0, scores);
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Run<TStep>(SimdLevel level, float* keys, int dim, float* queryA, int* ixA, int nA, float* scoresA, float* queryB, int* ixB, int nB, float* scoresB)
         where TStep : IChainStep
     {
         if (level == SimdLevel.Vector512 && Avx512F.IsSupported)
         {
-            for (int c = 0; c < n; c += WideGroup)
+            // The groups of A, then those of B, two per call (the last call of an odd count has one).
+            int groupsA = (nA + Lanes - 1) / Lanes, total = groupsA + ((nB + Lanes - 1) / Lanes);
+            for (int g = 0; g < total; g += 2)
             {
-                Groups512<TStep>(query, keys, dim, ix + c, Math.Min(WideGroup, n - c), scores + c);
+                var first = Group(g);
+                var second = g + 1 < total ? Group(g + 1) : (Query: first.Query, Ix: first.Ix, N: 0, Scores: first.Scores);
+                Groups512<TStep>(keys, dim, first.Query, first.Ix, first.N, first.Scores, second.Query, second.Ix, second.N, second.Scores);
             }
 
             return;
+
+            (nint Query, nint Ix, int N, nint Scores) Group(int g) => g < groupsA
+                ? ((nint)queryA, (nint)(ixA + (g * Lanes)), Math.Min(Lanes, nA - (g * Lanes)), (nint)(scoresA + (g * Lanes)))
+                : ((nint)queryB, (nint)(ixB + ((g - groupsA) * Lanes)), Math.Min(Lanes, nB - ((g - groupsA) * Lanes)), (nint)(scoresB + ((g - groupsA) * Lanes)));
         }
 
-        // A group short of eight repeats its last key: a lone chain is latency-bound, so the extra chains are free.
+        Chains8<TStep>(queryA, keys, dim, ixA, nA, scoresA);
+        Chains8<TStep>(queryB, keys, dim, ixB, nB, scoresB);
+    }
+
+    /// <summary>Eight chains side by side at a time (a group short of eight repeats its last key).</summary>
+    private static void Chains8<TStep>(float* query, float* keys, int dim, int* ix, int n, float* scores)
+        where TStep : IChainStep
+    {
+        // A lone chain is latency-bound, so the repeated chains are free.
         int* k = stackalloc int[8];
         float* sc = stackalloc float[8];
         for (int c = 0; c < n; c += 8)
@@ -89,31 +124,34 @@ internal static unsafe class ExactChains
     }
 
     /// <summary>
-    /// Up to 32 keys: one or two groups of sixteen lanes (a short group repeats its last key). One group is bound by
+    /// Two groups of up to sixteen keys, each with its own query (<paramref name="nB"/> = 0: group A alone; a short group
+    /// repeats its last key). One group is bound by
     /// the chain's latency (4 cycles an FMA), two by the shuffles of the transpositions (measured on scattered rows:
     /// 16 keys 1.0–1.1 µs, 32 keys 1.6–1.9 µs at D = 784). Broadcast loads merged under lane masks instead of the first
     /// two shuffle stages were faster in cache and slower on scattered rows, so both groups shuffle.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization | MethodImplOptions.NoInlining)]
-    private static void Groups512<TStep>(float* query, float* keys, int dim, int* ix, int n, float* scores)
+    private static void Groups512<TStep>(float* keys, int dim, nint queryA, nint ixA, int nA, nint scoresA, nint queryB, nint ixB, int nB, nint scoresB)
         where TStep : IChainStep
     {
         float** a = stackalloc float*[Lanes];
         float** b = stackalloc float*[Lanes];
-        bool two = n > Lanes;
+        bool two = nB > 0;
+        int* ia = (int*)ixA, ib = two ? (int*)ixB : (int*)ixA;
+        int mb = two ? nB : nA;
         for (int j = 0; j < Lanes; j++)
         {
-            a[j] = keys + ((nint)ix[Math.Min(j, n - 1)] * dim);
-            b[j] = keys + ((nint)ix[Math.Min(Lanes + j, n - 1)] * dim);
+            a[j] = keys + ((nint)ia[Math.Min(j, nA - 1)] * dim);
+            b[j] = keys + ((nint)ib[Math.Min(j, mb - 1)] * dim);
         }
 
+        float* qa = (float*)queryA, qb = (float*)queryB;
         var accA = Vector512<float>.Zero;
         var accB = Vector512<float>.Zero;
         int groups = two ? 2 : 1;
         nint d = 0;
         for (; d + Lanes <= dim; d += Lanes)
         {
-            float* q = query + d;
             for (int g = 0; g < groups; g++)
             {
                 // The group's 16 × 16 block of rows × dimensions [d, d + 16), transposed in registers so that lane j of
@@ -123,6 +161,7 @@ internal static unsafe class ExactChains
                 // 4g … 4g+3 of column 4L + k in lane L, stage 3 transposes the 128-bit lanes of w(k), w(4+k), w(8+k),
                 // w(12+k).
                 float** rows = g == 0 ? a : b;
+                float* q = (g == 0 ? qa : qb) + d;
                 var s0 = Avx512F.UnpackLow(Vector512.Load(rows[0] + d), Vector512.Load(rows[1] + d));
                 var s1 = Avx512F.UnpackHigh(Vector512.Load(rows[0] + d), Vector512.Load(rows[1] + d));
                 var s2 = Avx512F.UnpackLow(Vector512.Load(rows[2] + d), Vector512.Load(rows[3] + d));
@@ -197,7 +236,7 @@ internal static unsafe class ExactChains
                     column[j] = a[j][d];
                 }
 
-                accA = TStep.Step(Vector512.Create(query[d]), Vector512.Load(column), accA);
+                accA = TStep.Step(Vector512.Create(qa[d]), Vector512.Load(column), accA);
                 if (two)
                 {
                     for (int j = 0; j < Lanes; j++)
@@ -205,7 +244,7 @@ internal static unsafe class ExactChains
                         column[j] = b[j][d];
                     }
 
-                    accB = TStep.Step(Vector512.Create(query[d]), Vector512.Load(column), accB);
+                    accB = TStep.Step(Vector512.Create(qb[d]), Vector512.Load(column), accB);
                 }
             }
         }
@@ -213,9 +252,14 @@ internal static unsafe class ExactChains
         float* result = stackalloc float[2 * Lanes];
         accA.Store(result);
         accB.Store(result + Lanes);
-        for (int j = 0; j < n; j++)
+        for (int j = 0; j < nA; j++)
         {
-            scores[j] = result[j];
+            ((float*)scoresA)[j] = result[j];
+        }
+
+        for (int j = 0; j < nB; j++)
+        {
+            ((float*)scoresB)[j] = result[Lanes + j];
         }
     }
 

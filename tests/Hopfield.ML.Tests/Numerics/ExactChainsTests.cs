@@ -74,6 +74,71 @@ public unsafe class ExactChainsTests
         }
     }
 
+    [Theory]
+    [InlineData(784, 16, 16, false)]
+    [InlineData(784, 5, 0, true)]
+    [InlineData(784, 0, 7, false)]
+    [InlineData(37, 17, 3, true)]
+    [InlineData(37, 33, 16, false)]
+    [InlineData(19, 1, 40, true)]
+    public void TwoQueriesAtOnceGiveTheOneQueryScores(int dim, int nA, int nB, bool squaredDistance)
+    {
+        const int count = 70;
+        float[] keys = TestData.Gaussian(dim + nA, count * dim, 2f);
+        float[] queries = TestData.Gaussian(dim + nB, 2 * dim, 3f);
+        var random = new Random((dim * 100) + nA + nB);
+        int[] ixA = Enumerable.Range(0, Math.Max(1, nA)).Select(_ => random.Next(count)).ToArray();
+        int[] ixB = Enumerable.Range(0, Math.Max(1, nB)).Select(_ => random.Next(count)).ToArray();
+        var expectedA = new float[ixA.Length];
+        var expectedB = new float[ixB.Length];
+        fixed (float* pq = queries, pk = keys, ea = expectedA, eb = expectedB)
+        fixed (int* pa = ixA, pb = ixB)
+        {
+            if (squaredDistance)
+            {
+                ExactChains.Reference<SquaredDifference>(pq, pk, dim, pa, nA, ea);
+                ExactChains.Reference<SquaredDifference>(pq + dim, pk, dim, pb, nB, eb);
+            }
+            else
+            {
+                ExactChains.Reference<Product>(pq, pk, dim, pa, nA, ea);
+                ExactChains.Reference<Product>(pq + dim, pk, dim, pb, nB, eb);
+            }
+
+            foreach (SimdLevel level in SimdCapabilities.Supported)
+            {
+                // One slot past each list: nothing may be written there.
+                var actualA = new float[nA + 1];
+                var actualB = new float[nB + 1];
+                actualA[nA] = actualB[nB] = 12345f;
+                fixed (float* sa = actualA, sb = actualB)
+                {
+                    if (squaredDistance)
+                    {
+                        ExactChains.SquaredDistancesOfTwo(level, pk, dim, pq, pa, nA, sa, pq + dim, pb, nB, sb);
+                    }
+                    else
+                    {
+                        ExactChains.DotsOfTwo(level, pk, dim, pq, pa, nA, sa, pq + dim, pb, nB, sb);
+                    }
+                }
+
+                for (int c = 0; c < nA; c++)
+                {
+                    Assert.True(BitConverter.SingleToInt32Bits(expectedA[c]) == BitConverter.SingleToInt32Bits(actualA[c]), $"{level}, A key {c}: {actualA[c]:R} vs {expectedA[c]:R}");
+                }
+
+                for (int c = 0; c < nB; c++)
+                {
+                    Assert.True(BitConverter.SingleToInt32Bits(expectedB[c]) == BitConverter.SingleToInt32Bits(actualB[c]), $"{level}, B key {c}: {actualB[c]:R} vs {expectedB[c]:R}");
+                }
+
+                Assert.Equal(12345f, actualA[nA]);
+                Assert.Equal(12345f, actualB[nB]);
+            }
+        }
+    }
+
     /// <summary>The scores the dense path computes: the GEMM for dot products, the packed distance kernel otherwise.</summary>
     private static void Dense(SimdLevel level, float[] query, int dim, float[] keys, int count, bool squaredDistance, float[] dense)
     {

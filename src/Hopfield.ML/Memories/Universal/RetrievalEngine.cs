@@ -637,7 +637,7 @@ internal sealed unsafe class RetrievalEngine
     /// Screened softmax retrieval of one block (<see cref="KeyScreen"/>): 8-bit scores of every key give each query a
     /// lower bound L of its best score and an upper bound of every key's; keys whose upper bound reaches
     /// L − ln(P/τ)/β stay candidates (the list is pruned as L grows). Then only the candidates are scored in float
-    /// (<see cref="ExactSoftmax"/>: the ones that can matter with the dense path's FMA chain) and only their value rows
+    /// (<see cref="NarrowCandidates"/>, <see cref="ExactScores"/>, <see cref="FinishExact"/>: the ones that can matter, with the dense path's chain) and only their value rows
     /// are added. Queries with more candidates than a quarter of the keys (or than the list holds,
     /// <see cref="ScreenCapacity"/>), or whose survivors of the final cut are more than a fifth of the keys, are gathered
     /// and run through <see cref="FusedBlock"/>.
@@ -722,33 +722,62 @@ internal sealed unsafe class RetrievalEngine
                 top[r] = best;
             }
 
+            // Queries go in pairs, both lists cut first. Two queries of up to sixteen survivors each (one 512-bit chain
+            // group each, latency-bound alone) have their chains run together, then their softmax and values; otherwise
+            // each query runs chains and values in turn, so the values it shares with its keys (auto-association) are
+            // still in L1 from its chains.
+            bool pairChains = Level == SimdLevel.Vector512 || _screen!.Distances;
             int fallbacks = 0;
             fixed (float* rows = _screenRows)
             {
-                for (int r = 0; r < len; r++)
+                for (int r = 0; r < len; r += 2)
                 {
-                    if (r + 2 < len && count[r + 2] > 0)
+                    for (int p = r + 2; p < Math.Min(r + 4, len); p++)
                     {
-                        Prefetch(rows + ((nint)candIndex[((nint)(r + 2) * ScreenStride) + top[r + 2]] * dim), dim, toL1: false);
-                        Prefetch(q + ((nint)(r + 2) * dim), dim, toL1: false);
+                        if (count[p] > 0)
+                        {
+                            Prefetch(rows + ((nint)candIndex[((nint)p * ScreenStride) + top[p]] * dim), dim, toL1: false);
+                            Prefetch(q + ((nint)p * dim), dim, toL1: false);
+                        }
                     }
 
-                    if (count[r] < 0)
+                    int pair = Math.Min(2, len - r);
+                    for (int p = r; p < r + pair; p++)
                     {
-                        fallbacks++;
-                        continue;
+                        if (count[p] >= 0)
+                        {
+                            count[p] = NarrowCandidates(q + ((nint)p * dim), code[p].Slack, candIndex + ((nint)p * ScreenStride), candBound + ((nint)p * ScreenStride), count[p], top[p], lower[p]);
+                        }
+
+                        if (count[p] < 0)
+                        {
+                            fallbacks++;
+                        }
                     }
 
-                    int* ix = candIndex + ((nint)r * ScreenStride);
-                    float* bound = candBound + ((nint)r * ScreenStride);
-                    if (!ExactSoftmax(q + ((nint)r * dim), code[r].Slack, ix, bound, count[r], top[r], lower[r], outBlock + ((nint)r * vd), s, ref exact, out float lse))
+                    bool together = pairChains && pair == 2 && count[r] <= ExactChains.GroupKeys && count[r + 1] <= ExactChains.GroupKeys;
+                    if (together)
                     {
-                        count[r] = -1;
-                        fallbacks++;
+                        exact += ExactScores(q, r, 2, code, candIndex, candBound, count, rows, s);
                     }
-                    else if (lseBlock != null)
+
+                    for (int p = r; p < r + pair; p++)
                     {
-                        lseBlock[r] = lse;
+                        if (count[p] < 0)
+                        {
+                            continue;
+                        }
+
+                        if (!together)
+                        {
+                            exact += ExactScores(q, p, 1, code, candIndex, candBound, count, rows, s);
+                        }
+
+                        float lse = FinishExact(candIndex + ((nint)p * ScreenStride), candBound + ((nint)p * ScreenStride), count[p], outBlock + ((nint)p * vd), s);
+                        if (lseBlock != null)
+                        {
+                            lseBlock[p] = lse;
+                        }
                     }
                 }
             }
@@ -765,75 +794,89 @@ internal sealed unsafe class RetrievalEngine
     }
 
     /// <summary>
-    /// Exact softmax over the candidates of one query (ascending indices, with their upper bounds; <paramref name="top"/>
-    /// the position of the highest bound).
-    /// <list type="number">
-    /// <item>The lower bound of the best score is raised to (a bound of) the exact score of the candidate with the highest upper
-    /// bound (usually the best key: this halves the margin the bounds cost) and the list is cut at that bound − ln(P/τ)/β.</item>
-    /// <item>At 512 bits every survivor gets its exact score (the dense path's FMA chain, <see cref="ExactChains"/>, 32
-    /// keys side by side). At narrower widths <see cref="ChooseAndChain"/>: a vectorised dot each, the exact chain only
-    /// for those that can have a weight of τ/P of the best one. Negative Euclidean scores: every survivor gets the dense
-    /// path's squared-distance chain at every width, and its negated root.</item>
-    /// <item>Candidates whose weight reaches τ/P of the best one add their value rows; the others add their weight to
-    /// the sum only.</item>
-    /// </list>
-    /// <paramref name="lse"/> receives (1/β)·log Σ; adds the number of exact scores to <paramref name="exact"/>. Returns false, and
-    /// leaves the output alone, when more than a fifth of the keys survive the cut (the caller sends the query to the
-    /// fused path).
+    /// The final cut of one query's candidates (ascending indices with their upper bounds; <paramref name="top"/> the
+    /// position of the highest bound): the lower bound of the best score is raised to (a bound of) the exact score of
+    /// the candidate with the highest upper bound — usually the best key, which halves the margin the bounds cost — and
+    /// the list is cut at that bound − ln(P/τ)/β. Returns the survivors, or −1 when more than a fifth of the keys survive
+    /// (the caller sends the query to the fused path).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private bool ExactSoftmax(float* query, float slack, int* ix, float* score, int n, int top, float lower, float* output, Scratch s, ref long exact, out float lse)
+    private int NarrowCandidates(float* query, float slack, int* ix, float* bound, int n, int top, float lower)
     {
-        lse = float.NaN;
         var screen = _screen!;
-        int dim = KeyDimension, vd = ValueDimension;
-
-        int exactCount;
+        int dim = KeyDimension;
         fixed (float* keys = _screenRows)
         {
             var q = new ReadOnlySpan<float>(query, dim);
             var topKey = new ReadOnlySpan<float>(keys + ((nint)ix[top] * dim), dim);
-            if (screen.Distances)
-            {
-                // Negative Euclidean: a vectorised squared distance bounds the dense chain's from above, so its root
-                // (widened) bounds the best score from below. Every survivor then gets the dense chain at every width
-                // (no cheaper first pass to choose from: a vectorised distance costs as much as the chain's reads).
-                lower = Math.Max(lower, screen.DistanceScoreFloor(VectorKernels.SquaredEuclidean(Level, q, topKey)));
-                n = KeyScreen.Compact(Level, ix, score, n, lower - _screenCut);
-                if (n > Count / ExactShare)
-                {
-                    return false;
-                }
 
-                ExactChains.SquaredDistances(Level, query, keys, dim, ix, n, score);
-                RowKernels.Negate(Level, score, n, root: true);
-                exactCount = n;
-            }
-            else
-            {
-                // The vectorised dot is within δ = slack·s_k of the exact chain, so f − δ is a lower bound of the best score.
-                lower = Math.Max(lower, VectorKernels.Dot(Level, q, topKey) - (slack * screen.Scale(ix[top])));
-                n = KeyScreen.Compact(Level, ix, score, n, lower - _screenCut);
-                if (n > Count / ExactShare)
-                {
-                    return false;
-                }
-
-                if (Level == SimdLevel.Vector512)
-                {
-                    // The 512-bit chains cost less per key than a vectorised dot that would pick the few that need one (both
-                    // read the row; the chains run 32 keys side by side): every survivor gets its exact score.
-                    ExactChains.Dots(Level, query, keys, dim, ix, n, score);
-                    exactCount = n;
-                }
-                else
-                {
-                    exactCount = ChooseAndChain(query, keys, slack, ix, score, n, s);
-                }
-            }
+            // Negative Euclidean: a vectorised squared distance bounds the dense chain's from above, so its root (widened)
+            // bounds the best score from below. Dot: the vectorised dot is within δ = slack·s_k of the exact chain.
+            float floor = screen.Distances
+                ? screen.DistanceScoreFloor(VectorKernels.SquaredEuclidean(Level, q, topKey))
+                : VectorKernels.Dot(Level, q, topKey) - (slack * screen.Scale(ix[top]));
+            n = KeyScreen.Compact(Level, ix, bound, n, Math.Max(lower, floor) - _screenCut);
         }
 
-        exact += exactCount;
+        return n > Count / ExactShare ? -1 : n;
+    }
+
+    /// <summary>
+    /// Exact scores of the survivors of queries <paramref name="r"/> … r + <paramref name="pair"/> − 1 of a block (those
+    /// with count ≥ 0), in place of their bounds; returns how many were computed. At 512 bits, and for negative
+    /// Euclidean scores at every width, every survivor gets the dense path's chain (<see cref="ExactChains"/>; for
+    /// distances then negated and rooted as the dense path does): the two queries' chains run together. Dot products
+    /// below 512 bits go through <see cref="ChooseAndChain"/>.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private long ExactScores(float* q, int r, int pair, QueryCode* code, int* candIndex, float* candBound, int* count, float* keys, Scratch s)
+    {
+        int dim = KeyDimension;
+        bool distances = _screen!.Distances;
+        if (Level != SimdLevel.Vector512 && !distances)
+        {
+            // Below 512 bits an exact chain is a scalar one: a vectorised dot each picks the few that need one.
+            long chosen = 0;
+            for (int p = r; p < r + pair; p++)
+            {
+                if (count[p] > 0)
+                {
+                    chosen += ChooseAndChain(q + ((nint)p * dim), keys, code[p].Slack, candIndex + ((nint)p * ScreenStride), candBound + ((nint)p * ScreenStride), count[p], s);
+                }
+            }
+
+            return chosen;
+        }
+
+        // An absent second query (end of block, or fallen back) is an empty list.
+        int b = r + pair - 1;
+        int nA = Math.Max(0, count[r]), nB = b > r ? Math.Max(0, count[b]) : 0;
+        float* qa = q + ((nint)r * dim), qb = q + ((nint)b * dim);
+        int* ixA = candIndex + ((nint)r * ScreenStride), ixB = candIndex + ((nint)b * ScreenStride);
+        float* sa = candBound + ((nint)r * ScreenStride), sb = candBound + ((nint)b * ScreenStride);
+        if (distances)
+        {
+            ExactChains.SquaredDistancesOfTwo(Level, keys, dim, qa, ixA, nA, sa, qb, ixB, nB, sb);
+            RowKernels.Negate(Level, sa, nA, root: true);
+            RowKernels.Negate(Level, sb, nB, root: true);
+        }
+        else
+        {
+            ExactChains.DotsOfTwo(Level, keys, dim, qa, ixA, nA, sa, qb, ixB, nB, sb);
+        }
+
+        return nA + nB;
+    }
+
+    /// <summary>
+    /// Softmax and value projection of one query from its survivors' exact scores (<paramref name="score"/>, n ≥ 1):
+    /// candidates whose weight reaches τ/P of the best one add their value rows; the others add their weight to the sum
+    /// only. Returns (1/β)·log Σ.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private float FinishExact(int* ix, float* score, int n, float* output, Scratch s)
+    {
+        int vd = ValueDimension;
         float max = RowKernels.Max(Level, score, n);
         float sum = RowKernels.ExpShiftSum(Level, score, n, max, Beta); // score[c] now holds the weight
 
@@ -884,8 +927,7 @@ internal sealed unsafe class RetrievalEngine
             RowKernels.Scale(Level, output, vd, 1f / sum, output);
         }
 
-        lse = max + (MathF.Log(sum) / Beta);
-        return true;
+        return max + (MathF.Log(sum) / Beta);
     }
 
     /// <summary>
