@@ -264,10 +264,29 @@ internal static unsafe class Gemm
         c51.Store(q0 + (5 * l) + 16);
     }
 
-    /// <summary>y (n) += alpha · row <paramref name="t"/> of a sliced tile of <paramref name="kc"/> rows and n columns.</summary>
+    /// <summary>
+    /// y (n) += alpha · row <paramref name="t"/> of a sliced tile of <paramref name="kc"/> rows and n columns, one fused
+    /// multiply-add per element at every level (so every level gives the same floats). At 512 bits the full slices take
+    /// two vectors each inline: the sparse projections call this once per kept weight, and a call per 32-float slice
+    /// cost more than the arithmetic.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void AxpySliced(SimdLevel level, float alpha, float* bTile, int t, int kc, int n, float* y)
     {
-        for (int j = 0; j < n; j += ValueSlice)
+        int j = 0;
+        if (level == SimdLevel.Vector512)
+        {
+            var a = Vector512.Create(alpha);
+            float* b = bTile + ((nint)t * ValueSlice);
+            nint step = (nint)kc * ValueSlice;
+            for (; j + ValueSlice <= n; j += ValueSlice, b += step)
+            {
+                Vector512.FusedMultiplyAdd(a, Vector512.Load(b), Vector512.Load(y + j)).Store(y + j);
+                Vector512.FusedMultiplyAdd(a, Vector512.Load(b + 16), Vector512.Load(y + j + 16)).Store(y + j + 16);
+            }
+        }
+
+        for (; j < n; j += ValueSlice)
         {
             int w = Math.Min(ValueSlice, n - j);
             RowKernels.Axpy(level, alpha, bTile + ((nint)j * kc) + ((nint)t * w), y + j, w);

@@ -143,6 +143,8 @@ public class GemmTests
     [Theory]
     [InlineData(1, 1)]
     [InlineData(9, 47)]
+    [InlineData(3, 33)]
+    [InlineData(5, 64)]
     [InlineData(128, 784)]
     public void SlicedAxpyAddsOneRow(int kc, int n)
     {
