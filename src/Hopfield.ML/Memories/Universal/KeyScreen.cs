@@ -32,6 +32,9 @@ internal sealed unsafe class KeyScreen
     /// <summary>Relative rounding slack of the screened score ŝ (a few ulps).</summary>
     private const float ScoreRounding = 6e-7f;
 
+    /// <summary>Largest (‖q‖₁ + max‖k‖)² whose bounds are computed (float's maximum / 2¹⁰).</summary>
+    private const double BoundedSquare = float.MaxValue / 1024.0;
+
     /// <summary>Relative rounding allowed for a float square root and the product that scales it (two ulps).</summary>
     private const float RootRounding = 4.76837158203125E-07f;
 
@@ -79,6 +82,7 @@ internal sealed unsafe class KeyScreen
             }
 
             _norm[i] = Int8Gemm.RoundUp(Math.Sqrt(squares));
+            MaxKeyNorm = Math.Max(MaxKeyNorm, Math.Sqrt(squares));
             _offset[i] = 128 * sum;
             if (_normSquared is not null)
             {
@@ -90,6 +94,9 @@ internal sealed unsafe class KeyScreen
         Int8Gemm.PackKeys(rowCodes, count, dim, _codes);
         Codes = (sbyte*)Unsafe.AsPointer(ref _codes[0]);
     }
+
+    /// <summary>The largest ‖k‖₂ of the stored keys.</summary>
+    public double MaxKeyNorm { get; }
 
     /// <summary>Whether the bounds are of −‖q − k‖ (negative Euclidean) rather than of q·k.</summary>
     public bool Distances { get; }
@@ -137,7 +144,11 @@ internal sealed unsafe class KeyScreen
 
         // ‖q‖² in float: within DistanceRounding of the real one, which the distance bounds allow for.
         float normSquared = Distances ? VectorKernels.Dot(level, q, q) : 0;
-        return new QueryCode(scale, residual, codeNorm, slack, normSquared);
+        // Every number of the bounds (ŝ, e, ‖q‖² + ‖k‖², their sums) is at most a few (‖q‖₁ + max‖k‖)²: far enough below
+        // float's range, the bounds are finite; otherwise (values near 1e18 and up) the query takes the fused path.
+        double reach = l1 + MaxKeyNorm;
+        bool bounded = reach * reach <= BoundedSquare;
+        return new QueryCode(scale, residual, codeNorm, slack, normSquared, bounded);
     }
 
     /// <summary>
@@ -339,4 +350,5 @@ internal sealed unsafe class KeyScreen
 /// <param name="CodeNorm">‖q̂‖₂ (rounded up).</param>
 /// <param name="Slack">Float-rounding slack per unit of a key's scale.</param>
 /// <param name="NormSquared">‖q‖² in float (distance bounds only; 0 otherwise).</param>
-internal readonly record struct QueryCode(float Scale, float Residual, float CodeNorm, float Slack, float NormSquared);
+/// <param name="Bounded">Whether the query's bounds stay finite (false: it takes the fused path).</param>
+internal readonly record struct QueryCode(float Scale, float Residual, float CodeNorm, float Slack, float NormSquared, bool Bounded);

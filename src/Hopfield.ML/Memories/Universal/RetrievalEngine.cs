@@ -660,11 +660,17 @@ internal sealed unsafe class RetrievalEngine
             {
                 code[r] = screen.EncodeQuery(Level, new ReadOnlySpan<float>(q + ((nint)r * dim), dim), codes + ((nint)r * pd), s.SignedCodes);
                 lower[r] = float.NegativeInfinity;
-                count[r] = 0;
+                count[r] = code[r].Bounded ? 0 : -1;
             }
 
-            // Stops early once every query of the block has overflowed (a flat softmax): they all go to the fused path.
-            int active = len;
+            // Stops early once every query of the block has overflowed (a flat softmax) or is too large to bound: they all
+            // go to the fused path.
+            int active = 0;
+            for (int r = 0; r < len; r++)
+            {
+                active += count[r] == 0 ? 1 : 0;
+            }
+
             for (int keyStart = 0; keyStart < Count && active > 0; keyStart += KeyTile)
             {
                 int kc = Math.Min(KeyTile, Count - keyStart);
@@ -803,6 +809,11 @@ internal sealed unsafe class RetrievalEngine
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private int NarrowCandidates(float* query, float slack, int* ix, float* bound, int n, int top, float lower)
     {
+        if (n == 0)
+        {
+            return -1; // not reached with finite bounds (the key of the best lower bound stays); the fused path if it is
+        }
+
         var screen = _screen!;
         int dim = KeyDimension;
         fixed (float* keys = _screenRows)

@@ -195,6 +195,42 @@ public unsafe class ScreeningTests
     }
 
     [Theory]
+    [InlineData(SimilarityFunction.NegativeEuclidean, 1e15f, true)]
+    [InlineData(SimilarityFunction.Dot, 1e15f, true)]
+    [InlineData(SimilarityFunction.NegativeEuclidean, 1e19f, false)]
+    [InlineData(SimilarityFunction.Dot, 1e19f, false)]
+    [InlineData(SimilarityFunction.NegativeEuclidean, 1e30f, false)]
+    [InlineData(SimilarityFunction.Dot, 1e30f, false)]
+    public void ValuesTooLargeToBoundTakeTheFusedPath(SimilarityFunction similarity, float scale, bool screened)
+    {
+        // Near 1e18 and up the bounds' squares would leave float's range (NaN bounds, no candidates): such queries must
+        // give what the fused path gives, not garbage. Query 0 is a stored key.
+        const int count = RetrievalEngine.ScreenMinimumCount + 44, dim = 40, queries = 7;
+        float[] keys = TestData.Gaussian(5, count * dim, scale), q = TestData.Gaussian(6, queries * dim, scale);
+        keys.AsSpan(0, dim).CopyTo(q);
+        // A peaked softmax where the values allow it: distances spread by about 1·scale, dot products by 6·scale².
+        float beta = similarity == SimilarityFunction.NegativeEuclidean ? 40f / scale : screened ? 4f / (scale * scale) : 1f / scale;
+        var options = new UniversalHopfieldOptions { Similarity = similarity, Beta = beta, SparseTolerance = 1e-6f };
+        var fused = new UniversalHopfieldMemory(keys, count, default, options);
+        var screen = new UniversalHopfieldMemory(keys, count, default, options with { Screening = true });
+        float[] expected = new float[queries * dim], actual = new float[queries * dim];
+        fused.RetrieveBatch(q, queries, expected);
+        screen.RetrieveBatch(q, queries, actual);
+        var (screenedQueries, fallbacks, _) = screen.Engine.ScreenStatistics;
+        Assert.Equal(queries, screenedQueries);
+        if (screened)
+        {
+            Assert.True(fallbacks < queries, $"{fallbacks} of {queries} fell back at {scale}");
+            TestData.AssertClose(expected, actual, 1e-5f * scale, $"{similarity} at {scale}");
+        }
+        else
+        {
+            Assert.Equal(queries, fallbacks);
+            Assert.Equal(expected, actual);
+        }
+    }
+
+    [Theory]
     [InlineData(0f, SeparationFunction.Softmax, SimilarityFunction.Dot, "SparseTolerance")]
     [InlineData(1e-6f, SeparationFunction.Max, SimilarityFunction.Dot, "softmax")]
     [InlineData(1e-6f, SeparationFunction.Softmax, SimilarityFunction.NegativeManhattan, "dot, cosine or negative Euclidean")]
