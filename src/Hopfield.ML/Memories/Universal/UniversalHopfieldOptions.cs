@@ -51,6 +51,7 @@ public sealed record UniversalHopfieldOptions
     /// depends on it. With values equal to the keys (auto-association, dot or negative Euclidean similarity) the value rows
     /// come from the same row copy as the exact scores. Negative Euclidean scores are bounded through
     /// ‖q − k‖² = ‖q‖² + ‖k‖² − 2q·k from the same 8-bit products; the exact ones are the dense path's differences.
+    /// Queries with values too large for finite bounds (near 1e18 and up) take the fused path too.
     /// Needs <see cref="SparseTolerance"/> &gt; 0, softmax separation and dot, cosine or negative Euclidean similarity.
     /// Default: off.
     /// </summary>
