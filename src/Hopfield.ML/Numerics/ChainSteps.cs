@@ -5,7 +5,9 @@ namespace Hopfield.ML.Numerics;
 /// <summary>
 /// One step of a score chain acc ← step(q, key, acc), at every vector width and in scalar form. The kernels that must
 /// agree bit for bit (<see cref="PackedDistance"/>'s packed tiles and <see cref="ExactChains"/>' scattered rows) take
-/// the same step type, so a chain computes the same float whichever kernel runs it.
+/// the same step type, so a chain computes the same float whichever kernel runs it. <see cref="VectorKernels"/> takes
+/// them too, for its single-pair sums (in another order: those are within rounding, not bit for bit).
+/// Every step is symmetric in q and key up to exact operations (negation, commuted products).
 /// </summary>
 internal interface IChainStep
 {

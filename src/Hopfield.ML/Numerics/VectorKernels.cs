@@ -21,13 +21,13 @@ internal static class VectorKernels
     public static float Manhattan(ReadOnlySpan<float> x, ReadOnlySpan<float> y) => Manhattan(SimdCapabilities.Best, x, y);
 
     /// <summary>Σ xᵢ·yᵢ at <paramref name="level"/>.</summary>
-    public static float Dot(SimdLevel level, ReadOnlySpan<float> x, ReadOnlySpan<float> y) => Run<DotOp>(level, x, y);
+    public static float Dot(SimdLevel level, ReadOnlySpan<float> x, ReadOnlySpan<float> y) => Run<Product>(level, x, y);
 
     /// <summary>Σ (xᵢ − yᵢ)² at <paramref name="level"/>.</summary>
-    public static float SquaredEuclidean(SimdLevel level, ReadOnlySpan<float> x, ReadOnlySpan<float> y) => Run<L2Op>(level, x, y);
+    public static float SquaredEuclidean(SimdLevel level, ReadOnlySpan<float> x, ReadOnlySpan<float> y) => Run<SquaredDifference>(level, x, y);
 
     /// <summary>Σ |xᵢ − yᵢ| at <paramref name="level"/>.</summary>
-    public static float Manhattan(SimdLevel level, ReadOnlySpan<float> x, ReadOnlySpan<float> y) => Run<L1Op>(level, x, y);
+    public static float Manhattan(SimdLevel level, ReadOnlySpan<float> x, ReadOnlySpan<float> y) => Run<AbsoluteDifference>(level, x, y);
 
     /// <summary>
     /// Writes x / ‖x‖₂ into <paramref name="destination"/> (the same span or one that does not overlap); a zero vector
@@ -77,7 +77,7 @@ internal static class VectorKernels
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static float Run<TOp>(SimdLevel level, ReadOnlySpan<float> x, ReadOnlySpan<float> y)
-        where TOp : struct, IPairOp
+        where TOp : struct, IChainStep
     {
         if (x.Length != y.Length)
         {
@@ -155,65 +155,5 @@ internal static class VectorKernels
         }
 
         return result;
-    }
-
-    private interface IPairOp
-    {
-        static abstract Vector512<float> Step(Vector512<float> x, Vector512<float> y, Vector512<float> acc);
-
-        static abstract Vector256<float> Step(Vector256<float> x, Vector256<float> y, Vector256<float> acc);
-
-        static abstract Vector128<float> Step(Vector128<float> x, Vector128<float> y, Vector128<float> acc);
-
-        static abstract float Step(float x, float y, float acc);
-    }
-
-    private readonly struct DotOp : IPairOp
-    {
-        public static Vector512<float> Step(Vector512<float> x, Vector512<float> y, Vector512<float> acc) => Vector512.FusedMultiplyAdd(x, y, acc);
-
-        public static Vector256<float> Step(Vector256<float> x, Vector256<float> y, Vector256<float> acc) => Vector256.FusedMultiplyAdd(x, y, acc);
-
-        public static Vector128<float> Step(Vector128<float> x, Vector128<float> y, Vector128<float> acc) => Vector128.FusedMultiplyAdd(x, y, acc);
-
-        public static float Step(float x, float y, float acc) => MathF.FusedMultiplyAdd(x, y, acc);
-    }
-
-    private readonly struct L2Op : IPairOp
-    {
-        public static Vector512<float> Step(Vector512<float> x, Vector512<float> y, Vector512<float> acc)
-        {
-            var d = x - y;
-            return Vector512.FusedMultiplyAdd(d, d, acc);
-        }
-
-        public static Vector256<float> Step(Vector256<float> x, Vector256<float> y, Vector256<float> acc)
-        {
-            var d = x - y;
-            return Vector256.FusedMultiplyAdd(d, d, acc);
-        }
-
-        public static Vector128<float> Step(Vector128<float> x, Vector128<float> y, Vector128<float> acc)
-        {
-            var d = x - y;
-            return Vector128.FusedMultiplyAdd(d, d, acc);
-        }
-
-        public static float Step(float x, float y, float acc)
-        {
-            float d = x - y;
-            return MathF.FusedMultiplyAdd(d, d, acc);
-        }
-    }
-
-    private readonly struct L1Op : IPairOp
-    {
-        public static Vector512<float> Step(Vector512<float> x, Vector512<float> y, Vector512<float> acc) => acc + Vector512.Abs(x - y);
-
-        public static Vector256<float> Step(Vector256<float> x, Vector256<float> y, Vector256<float> acc) => acc + Vector256.Abs(x - y);
-
-        public static Vector128<float> Step(Vector128<float> x, Vector128<float> y, Vector128<float> acc) => acc + Vector128.Abs(x - y);
-
-        public static float Step(float x, float y, float acc) => acc + MathF.Abs(x - y);
     }
 }

@@ -22,6 +22,27 @@ public unsafe class KeyScreenTests
         return dots;
     }
 
+    /// <summary>The scalar upper bounds of the first 128 keys for one query.</summary>
+    private static float[] FirstTileUpperBounds(KeyScreen screen, float[] q)
+    {
+        var codes = new byte[screen.PaddedDimension];
+        QueryCode code;
+        fixed (byte* u = codes)
+        {
+            code = screen.EncodeQuery(SimdLevel.Scalar, q, u, new sbyte[q.Length]);
+        }
+
+        int[] dots = Dots(screen, codes, 0, 128);
+        var upper = new float[128];
+        fixed (int* d = dots)
+        fixed (float* up = upper)
+        {
+            screen.TileBounds(SimdLevel.Scalar, d, 0, 128, code, up);
+        }
+
+        return upper;
+    }
+
     [Theory]
     [InlineData(1, 1, 1f)]
     [InlineData(37, 517, 1f)]
@@ -102,20 +123,7 @@ public unsafe class KeyScreenTests
         const int dim = 784, count = 256;
         float[] keys = TestData.Gaussian(3, count * dim), q = TestData.Gaussian(4, dim);
         var screen = new KeyScreen(keys, count, dim);
-        var codes = new byte[screen.PaddedDimension];
-        QueryCode code;
-        fixed (byte* u = codes)
-        {
-            code = screen.EncodeQuery(SimdLevel.Scalar, q, u, new sbyte[dim]);
-        }
-
-        int[] dots = Dots(screen, codes, 0, 128);
-        var upper = new float[128];
-        fixed (int* d = dots)
-        fixed (float* up = upper)
-        {
-            screen.TileBounds(SimdLevel.Scalar, d, 0, 128, code, up);
-        }
+        float[] upper = FirstTileUpperBounds(screen, q);
 
         for (int j = 0; j < 128; j++)
         {
@@ -216,20 +224,7 @@ public unsafe class KeyScreenTests
         const int dim = 784, count = 256;
         float[] keys = TestData.Gaussian(3, count * dim), q = TestData.Gaussian(4, dim);
         var screen = new KeyScreen(keys, count, dim, distances: true);
-        var codes = new byte[screen.PaddedDimension];
-        QueryCode code;
-        fixed (byte* u = codes)
-        {
-            code = screen.EncodeQuery(SimdLevel.Scalar, q, u, new sbyte[dim]);
-        }
-
-        int[] dots = Dots(screen, codes, 0, 128);
-        var upper = new float[128];
-        fixed (int* d = dots)
-        fixed (float* up = upper)
-        {
-            screen.TileBounds(SimdLevel.Scalar, d, 0, 128, code, up);
-        }
+        float[] upper = FirstTileUpperBounds(screen, q);
 
         for (int j = 0; j < 128; j++)
         {
