@@ -21,7 +21,10 @@ public sealed unsafe class UniversalHopfieldMemory
     /// <param name="count">Number of stored patterns (≥ 1).</param>
     /// <param name="values">count × valueDimension values, row-major; empty for auto-association (V = K).</param>
     /// <param name="options">Similarity, separation and their parameters; null for the defaults (dot, softmax, β = 1).</param>
-    /// <exception cref="ArgumentException">Lengths do not divide into <paramref name="count"/> rows, or a value is NaN/infinite.</exception>
+    /// <exception cref="ArgumentException">Lengths do not divide into <paramref name="count"/> rows, a value is NaN/infinite, or
+    /// a value is so large that scores against it (L2 beyond about √(float.MaxValue / 16D), L1 beyond float.MaxValue / 16D)
+    /// or a weighted sum of <paramref name="count"/> values would overflow float. Queries are checked likewise when
+    /// retrieved (for dot products against the largest key).</exception>
     /// <exception cref="ArgumentOutOfRangeException">count &lt; 1, β ≤ 0 or non-finite, k out of range, degree &lt; 1, threads &lt; 0, or more values than <see cref="MemoryLimits.MaxElements"/>.</exception>
     public UniversalHopfieldMemory(ReadOnlySpan<float> keys, int count, ReadOnlySpan<float> values = default, UniversalHopfieldOptions? options = null)
         : this(keys, count, values, options, SimdCapabilities.Best)
@@ -60,8 +63,69 @@ public sealed unsafe class UniversalHopfieldMemory
         }
 
         ValidateOptions(options, count, keyDim);
+        _queryLimit = CheckMagnitudes(keys, auto ? keys : values, count, keyDim, valueDim, options.Similarity);
         Options = options;
         _engine = new RetrievalEngine(keys, auto ? keys : values, count, keyDim, valueDim, options, level);
+    }
+
+    /// <summary>
+    /// Bound under which scores and weighted sums of values stay (float's maximum / 16, room for the partial sums and a
+    /// few operations on top).
+    /// </summary>
+    private const double FloatReach = float.MaxValue / 16.0;
+
+    /// <summary>The largest |query value| whose scores stay finite against the stored keys.</summary>
+    private readonly double _queryLimit;
+
+    /// <summary>
+    /// Throws, naming the key or value, when stored values are so large that their scores (for every query) or the
+    /// weighted sum of values could leave float's range; returns the largest |query value| whose scores stay under
+    /// <see cref="FloatReach"/>: D·max|q|·max|k| for dot products, D·(max|q| + max|k|)² for squared distances (the
+    /// Euclidean score's intermediate), D·(max|q| + max|k|) for Manhattan; cosine normalises in double and has no limit.
+    /// </summary>
+    private static double CheckMagnitudes(ReadOnlySpan<float> keys, ReadOnlySpan<float> values, int count, int keyDim, int valueDim, SimilarityFunction similarity)
+    {
+        double maxKey = MaxAbs(keys, out int keyAt);
+        double limit = similarity switch
+        {
+            SimilarityFunction.Dot => maxKey == 0 ? double.PositiveInfinity : FloatReach / (keyDim * maxKey),
+            SimilarityFunction.NegativeEuclidean => Math.Sqrt(FloatReach / keyDim) - maxKey,
+            SimilarityFunction.NegativeManhattan => (FloatReach / keyDim) - maxKey,
+            _ => double.PositiveInfinity,
+        };
+        if (!(limit > 0))
+        {
+            throw new ArgumentException(
+                $"Key {keyAt / keyDim} has a value of {keys[keyAt]:G4} at element {keyAt % keyDim}: with dimension {keyDim}, {similarity} " +
+                $"scores against keys this large overflow float (values must stay below {(similarity == SimilarityFunction.NegativeEuclidean ? Math.Sqrt(FloatReach / keyDim) : FloatReach / keyDim):G3}). Scale the keys down.",
+                nameof(keys));
+        }
+
+        double maxValue = MaxAbs(values, out int valueAt);
+        if (maxValue * count > FloatReach)
+        {
+            bool auto = values == keys;
+            throw new ArgumentException(
+                $"{(auto ? "Key" : "Value")} {valueAt / valueDim} has a value of {values[valueAt]:G4} at element {valueAt % valueDim}: a weighted sum of {count} stored " +
+                $"{(auto ? "keys (auto-association: they are also the values)" : "values")} this large can overflow float (values must stay below {FloatReach / count:G3}). " +
+                $"Scale the {(auto ? "keys" : "values")} down.",
+                auto ? nameof(keys) : nameof(values));
+        }
+
+        return limit;
+    }
+
+    /// <summary>The largest |x| and the position of its first occurrence (0 for an empty span).</summary>
+    private static double MaxAbs(ReadOnlySpan<float> data, out int at)
+    {
+        at = 0;
+        if (data.IsEmpty)
+        {
+            return 0;
+        }
+
+        at = System.Numerics.Tensors.TensorPrimitives.IndexOfMaxMagnitude(data);
+        return Math.Abs((double)data[at]);
     }
 
     /// <summary>Number of stored patterns.</summary>
@@ -228,6 +292,15 @@ public sealed unsafe class UniversalHopfieldMemory
         }
 
         MemoryValidation.CheckFinite(queries, KeyDimension, nameof(queries), "query");
+        double largest = MaxAbs(queries, out int at);
+        if (largest > _queryLimit)
+        {
+            throw new ArgumentException(
+                $"{(count == 1 ? "The query" : $"Query {at / KeyDimension}")} has a value of {queries[at]:G4} at element {at % KeyDimension}: " +
+                $"its {Options.Similarity} scores against these keys (dimension {KeyDimension}) would overflow float; query values must stay below " +
+                $"{_queryLimit:G3}. Scale the queries (and keys) down.",
+                nameof(queries));
+        }
     }
 
     private static void ValidateOptions(UniversalHopfieldOptions options, int count, int keyDim)

@@ -197,14 +197,14 @@ public unsafe class ScreeningTests
     [Theory]
     [InlineData(SimilarityFunction.NegativeEuclidean, 1e15f, true)]
     [InlineData(SimilarityFunction.Dot, 1e15f, true)]
-    [InlineData(SimilarityFunction.NegativeEuclidean, 1e19f, false)]
-    [InlineData(SimilarityFunction.Dot, 1e19f, false)]
-    [InlineData(SimilarityFunction.NegativeEuclidean, 1e30f, false)]
-    [InlineData(SimilarityFunction.Dot, 1e30f, false)]
+    [InlineData(SimilarityFunction.NegativeEuclidean, 5e16f, false)]
+    [InlineData(SimilarityFunction.Dot, 5e16f, false)]
     public void ValuesTooLargeToBoundTakeTheFusedPath(SimilarityFunction similarity, float scale, bool screened)
     {
-        // Near 1e18 and up the bounds' squares would leave float's range (NaN bounds, no candidates): such queries must
-        // give what the fused path gives, not garbage. Query 0 is a stored key.
+        // Values the memory accepts (their scores fit in float) whose bounds' squares would not, (‖q‖₁ + max‖k‖)² being
+        // up to D times larger than the scores, with a margin of 2¹⁰): such queries give what the fused path gives (without
+        // the guard, larger values made NaN bounds and a NaN output).
+        // Query 0 is a stored key.
         const int count = RetrievalEngine.ScreenMinimumCount + 44, dim = 40, queries = 7;
         float[] keys = TestData.Gaussian(5, count * dim, scale), q = TestData.Gaussian(6, queries * dim, scale);
         keys.AsSpan(0, dim).CopyTo(q);

@@ -1,4 +1,5 @@
 using Hopfield.ML.Memories.Universal;
+using Hopfield.ML.Tests.Memories.Common;
 
 namespace Hopfield.ML.Tests.Memories.Universal;
 
@@ -120,5 +121,65 @@ public class UniversalValidationTests
         q[(query * 37) + element] = float.NaN;
         var e = Assert.Throws<ArgumentException>(() => m.RetrieveBatch(q, 4, new float[4 * 37]));
         Assert.Contains($"Query {query} contains NaN at element {element}", e.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(SimilarityFunction.NegativeEuclidean, 1e19f)]
+    [InlineData(SimilarityFunction.NegativeManhattan, 1e36f)]
+    public void KeysWhoseScoresOverflowFloatAreRejected(SimilarityFunction similarity, float huge)
+    {
+        // Before: every score −∞, every weight 0, and an output of zeros with no word of why.
+        float[] keys = TestData.Gaussian(3, 6 * 40);
+        keys[(4 * 40) + 7] = -huge;
+        var e = Assert.Throws<ArgumentException>(() => new UniversalHopfieldMemory(keys, 6, default, new UniversalHopfieldOptions { Similarity = similarity }));
+        Assert.Contains("Key 4 has a value of", e.Message, StringComparison.Ordinal);
+        Assert.Contains("at element 7", e.Message, StringComparison.Ordinal);
+        Assert.Contains("overflow float", e.Message, StringComparison.Ordinal);
+        Assert.Equal("keys", e.ParamName);
+    }
+
+    [Theory]
+    [InlineData(SimilarityFunction.Dot, 1e16f, 1e21f)]
+    [InlineData(SimilarityFunction.NegativeEuclidean, 1e16f, 1e18f)]
+    [InlineData(SimilarityFunction.NegativeManhattan, 1e16f, 1e36f)]
+    public void QueriesWhoseScoresOverflowFloatAreRejected(SimilarityFunction similarity, float keyScale, float huge)
+    {
+        const int dim = 40;
+        float[] keys = TestData.Gaussian(4, 6 * dim, keyScale);
+        var m = new UniversalHopfieldMemory(keys, 6, default, new UniversalHopfieldOptions { Similarity = similarity, Beta = 1f / keyScale });
+        float[] q = TestData.Gaussian(5, 3 * dim, keyScale);
+        var output = new float[3 * dim];
+        m.RetrieveBatch(q, 3, output); // the keys' own scale is fine
+        Assert.All(output, v => Assert.True(float.IsFinite(v)));
+
+        q[(2 * dim) + 11] = huge;
+        var e = Assert.Throws<ArgumentException>(() => m.RetrieveBatch(q, 3, output));
+        Assert.Contains("Query 2 has a value of", e.Message, StringComparison.Ordinal);
+        Assert.Contains("at element 11", e.Message, StringComparison.Ordinal);
+        Assert.Contains($"{similarity} scores", e.Message, StringComparison.Ordinal);
+        e = Assert.Throws<ArgumentException>(() => m.Retrieve(q.AsSpan(2 * dim, dim), new float[dim]));
+        Assert.Contains("The query has a value of", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ValuesWhoseWeightedSumCanOverflowAreRejectedAndCosineTakesAnyFiniteValue()
+    {
+        float[] keys = TestData.Gaussian(6, 8 * 5);
+        float[] values = new float[8 * 3];
+        values[(6 * 3) + 2] = 1e38f;
+        var e = Assert.Throws<ArgumentException>(() => new UniversalHopfieldMemory(keys, 8, values));
+        Assert.Contains("Value 6 has a value of 1E+38 at element 2", e.Message, StringComparison.Ordinal);
+        Assert.Equal("values", e.ParamName);
+
+        // Auto-association: the keys are the values.
+        float[] hugeKeys = (float[])keys.Clone();
+        hugeKeys[3] = 3e38f;
+        e = Assert.Throws<ArgumentException>(() => new UniversalHopfieldMemory(hugeKeys, 8));
+        Assert.Contains("Key 0 has a value of 3E+38 at element 3", e.Message, StringComparison.Ordinal);
+        Assert.Equal("keys", e.ParamName);
+
+        // Cosine normalises in double: keys and queries near float's maximum retrieve as usual (small values).
+        var m = new UniversalHopfieldMemory(hugeKeys, 8, new float[8 * 2], new UniversalHopfieldOptions { Similarity = SimilarityFunction.Cosine, Separation = SeparationFunction.Max });
+        Assert.Equal(0, m.Nearest(hugeKeys.AsSpan(0, 5)));
     }
 }
