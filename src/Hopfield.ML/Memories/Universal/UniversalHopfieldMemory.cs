@@ -291,10 +291,10 @@ public sealed unsafe class UniversalHopfieldMemory
                 nameof(queries));
         }
 
-        MemoryValidation.CheckFinite(queries, KeyDimension, nameof(queries), "query");
-        double largest = MaxAbs(queries, out int at);
+        float largest = MemoryValidation.CheckFiniteMaxAbs(queries, KeyDimension, nameof(queries), "query");
         if (largest > _queryLimit)
         {
+            int at = System.Numerics.Tensors.TensorPrimitives.IndexOfMaxMagnitude(queries);
             throw new ArgumentException(
                 $"{(count == 1 ? "The query" : $"Query {at / KeyDimension}")} has a value of {queries[at]:G4} at element {at % KeyDimension}: " +
                 $"its {Options.Similarity} scores against these keys (dimension {KeyDimension}) would overflow float; query values must stay below " +
