@@ -117,8 +117,11 @@ public unsafe class ScreeningTests
         Assert.Equal((0L, 0L, 0L), m.Engine.ScreenStatistics);
     }
 
-    [Fact]
-    public void ResultsDoNotDependOnThreadsOrBatchSplit()
+    [Theory]
+    [InlineData(SimilarityFunction.Dot, 0.5f, false)]
+    [InlineData(SimilarityFunction.Dot, 3f, true)]
+    [InlineData(SimilarityFunction.NegativeEuclidean, 20f, true)]
+    public void ResultsDoNotDependOnThreadsOrBatchSplit(SimilarityFunction similarity, float beta, bool peaked)
     {
         const int count = RetrievalEngine.ScreenMinimumCount + 1000, dim = 64, queries = 257;
         float[] keys = TestData.Gaussian(31, count * dim), q = TestData.Gaussian(32, queries * dim);
@@ -127,11 +130,15 @@ public unsafe class ScreeningTests
         // repeated calls see different ones.
         foreach (int threads in new[] { 1, 2, 3, 2, 2, 0 })
         {
-            var m = new UniversalHopfieldMemory(keys, count, default, new UniversalHopfieldOptions { Beta = 0.5f, SparseTolerance = 1e-6f, Screening = true, Threads = threads });
+            // At D = 64 dot scores spread with σ = 8 (β = 0.5: flat, every query falls back; β = 3: peaked), distances near
+            // 11 with σ ≈ 1 (β = 20: peaked, most queries pair their chains).
+            var m = new UniversalHopfieldMemory(keys, count, default, new UniversalHopfieldOptions { Similarity = similarity, Beta = beta, SparseTolerance = 1e-6f, Screening = true, Threads = threads });
             var output = new float[queries * dim];
             m.RetrieveBatch(q, queries, output);
             first ??= output;
             Assert.Equal(first, output);
+            long fallbacks = m.Engine.ScreenStatistics.Fallbacks;
+            Assert.True(peaked ? fallbacks < queries / 10 : fallbacks == queries, $"{fallbacks} of {queries} fell back");
 
             var one = new float[dim];
             m.Retrieve(q.AsSpan(100 * dim, dim), one);
