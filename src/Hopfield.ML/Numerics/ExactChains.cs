@@ -21,11 +21,8 @@ internal static unsafe class ExactChains
     /// <summary>Keys per 512-bit group: two queries with at most this many keys each share one pass (<see cref="DotsOfTwo"/>).</summary>
     public const int GroupKeys = 16;
 
-    /// <summary>Keys per 512-bit group.</summary>
+    /// <summary>Lanes of a 512-bit vector: one key each.</summary>
     private const int Lanes = GroupKeys;
-
-    /// <summary>Keys whose chains the 512-bit path runs side by side (two groups).</summary>
-    private const int WideGroup = 2 * Lanes;
 
     /// <summary>
     /// scores[c] = query · keys[ix[c]] (rows of <paramref name="dim"/> floats, row-major) for c &lt; <paramref name="n"/>,
