@@ -188,10 +188,7 @@ internal sealed unsafe class KeyScreen
                 var vbest = Vector512.Create(float.NegativeInfinity);
                 for (; j + 16 <= kc; j += 16)
                 {
-                    var kScale = Vector512.Load(sc + j);
-                    var t = Vector512.ConvertToSingle(Vector512.Load(dots + j) - Vector512.Load(off + j));
-                    var s = t * (kScale * vs);
-                    var e = Vector512.FusedMultiplyAdd(ve, Vector512.Load(norm + j), Vector512.FusedMultiplyAdd(vl, Vector512.Load(residual + j), vk * kScale));
+                    var s = Estimate(dots, off, sc, norm, residual, j, vs, ve, vl, vk, out var e);
                     (s + e).Store(upper + j);
                     vbest = Vector512.Max(vbest, s - e);
                 }
@@ -201,14 +198,30 @@ internal sealed unsafe class KeyScreen
 
             for (; j < kc; j++)
             {
-                float s = (dots[j] - off[j]) * (sc[j] * q.Scale);
-                float e = MathF.FusedMultiplyAdd(q.Residual, norm[j], MathF.FusedMultiplyAdd(q.CodeNorm, residual[j], q.Slack * sc[j]));
+                float s = Estimate(dots, off, sc, norm, residual, j, q, out float e);
                 upper[j] = s + e;
                 best = Math.Max(best, s - e);
             }
 
             return best;
         }
+    }
+
+    /// <summary>ŝ and the half-width e of keys j … j + 15 (<see cref="TileBounds"/>'s interval ŝ ± e of q·k).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<float> Estimate(int* dots, int* off, float* sc, float* norm, float* residual, int j, Vector512<float> vs, Vector512<float> ve, Vector512<float> vl, Vector512<float> vk, out Vector512<float> e)
+    {
+        var kScale = Vector512.Load(sc + j);
+        e = Vector512.FusedMultiplyAdd(ve, Vector512.Load(norm + j), Vector512.FusedMultiplyAdd(vl, Vector512.Load(residual + j), vk * kScale));
+        return Vector512.ConvertToSingle(Vector512.Load(dots + j) - Vector512.Load(off + j)) * (kScale * vs);
+    }
+
+    /// <summary>ŝ and e of key j, the same floats as the 512-bit form.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static float Estimate(int* dots, int* off, float* sc, float* norm, float* residual, int j, in QueryCode q, out float e)
+    {
+        e = MathF.FusedMultiplyAdd(q.Residual, norm[j], MathF.FusedMultiplyAdd(q.CodeNorm, residual[j], q.Slack * sc[j]));
+        return (dots[j] - off[j]) * (sc[j] * q.Scale);
     }
 
     /// <summary>
@@ -240,10 +253,7 @@ internal sealed unsafe class KeyScreen
                 var vbest = Vector512.Create(float.NegativeInfinity);
                 for (; j + 16 <= kc; j += 16)
                 {
-                    var kScale = Vector512.Load(sc + j);
-                    var t = Vector512.ConvertToSingle(Vector512.Load(dots + j) - Vector512.Load(off + j));
-                    var s = t * (kScale * vs);
-                    var e = Vector512.FusedMultiplyAdd(ve, Vector512.Load(norm + j), Vector512.FusedMultiplyAdd(vl, Vector512.Load(residual + j), vk * kScale));
+                    var s = Estimate(dots, off, sc, norm, residual, j, vs, ve, vl, vk, out var e);
                     var n = vq + Vector512.Load(squares + j);
                     var centre = Vector512.FusedMultiplyAdd(vm2, s, n);
                     var e2 = e + e;
@@ -259,8 +269,7 @@ internal sealed unsafe class KeyScreen
 
             for (; j < kc; j++)
             {
-                float s = (dots[j] - off[j]) * (sc[j] * q.Scale);
-                float e = MathF.FusedMultiplyAdd(q.Residual, norm[j], MathF.FusedMultiplyAdd(q.CodeNorm, residual[j], q.Slack * sc[j]));
+                float s = Estimate(dots, off, sc, norm, residual, j, q, out float e);
                 float n = q.NormSquared + squares[j];
                 float centre = MathF.FusedMultiplyAdd(-2f, s, n);
                 float e2 = e + e;

@@ -1,3 +1,4 @@
+using System.Numerics.Tensors;
 using Hopfield.ML.Memories.Common;
 using Hopfield.ML.Numerics;
 
@@ -47,9 +48,10 @@ public sealed unsafe class UniversalHopfieldMemory
         int keyDim = keys.Length / count;
         var limits = MemoryLimits.Default;
         limits.CheckElements(count, keyDim, nameof(keys));
-        MemoryValidation.CheckFinite(keys, keyDim, nameof(keys), "key");
+        float maxKey = MemoryValidation.CheckFiniteMaxAbs(keys, keyDim, nameof(keys), "key");
         bool auto = values.IsEmpty;
         int valueDim = keyDim;
+        float maxValue = maxKey;
         if (!auto)
         {
             if (values.Length % count != 0)
@@ -59,11 +61,11 @@ public sealed unsafe class UniversalHopfieldMemory
 
             valueDim = values.Length / count;
             limits.CheckElements(count, valueDim, nameof(values));
-            MemoryValidation.CheckFinite(values, valueDim, nameof(values), "value");
+            maxValue = MemoryValidation.CheckFiniteMaxAbs(values, valueDim, nameof(values), "value");
         }
 
         ValidateOptions(options, count, keyDim);
-        _queryLimit = CheckMagnitudes(keys, auto ? keys : values, count, keyDim, valueDim, options.Similarity);
+        _queryLimit = CheckMagnitudes(keys, maxKey, auto ? keys : values, maxValue, count, keyDim, valueDim, options.Similarity);
         Options = options;
         _engine = new RetrievalEngine(keys, auto ? keys : values, count, keyDim, valueDim, options, level);
     }
@@ -83,9 +85,8 @@ public sealed unsafe class UniversalHopfieldMemory
     /// <see cref="FloatReach"/>: D·max|q|·max|k| for dot products, D·(max|q| + max|k|)² for squared distances (the
     /// Euclidean score's intermediate), D·(max|q| + max|k|) for Manhattan; cosine normalises in double and has no limit.
     /// </summary>
-    private static double CheckMagnitudes(ReadOnlySpan<float> keys, ReadOnlySpan<float> values, int count, int keyDim, int valueDim, SimilarityFunction similarity)
+    private static double CheckMagnitudes(ReadOnlySpan<float> keys, double maxKey, ReadOnlySpan<float> values, double maxValue, int count, int keyDim, int valueDim, SimilarityFunction similarity)
     {
-        double maxKey = MaxAbs(keys, out int keyAt);
         double limit = similarity switch
         {
             SimilarityFunction.Dot => maxKey == 0 ? double.PositiveInfinity : FloatReach / (keyDim * maxKey),
@@ -95,15 +96,16 @@ public sealed unsafe class UniversalHopfieldMemory
         };
         if (!(limit > 0))
         {
+            int keyAt = TensorPrimitives.IndexOfMaxMagnitude(keys);
             throw new ArgumentException(
                 $"Key {keyAt / keyDim} has a value of {keys[keyAt]:G4} at element {keyAt % keyDim}: with dimension {keyDim}, {similarity} " +
                 $"scores against keys this large overflow float (values must stay below {(similarity == SimilarityFunction.NegativeEuclidean ? Math.Sqrt(FloatReach / keyDim) : FloatReach / keyDim):G3}). Scale the keys down.",
                 nameof(keys));
         }
 
-        double maxValue = MaxAbs(values, out int valueAt);
         if (maxValue * count > FloatReach)
         {
+            int valueAt = TensorPrimitives.IndexOfMaxMagnitude(values);
             bool auto = values == keys;
             throw new ArgumentException(
                 $"{(auto ? "Key" : "Value")} {valueAt / valueDim} has a value of {values[valueAt]:G4} at element {valueAt % valueDim}: a weighted sum of {count} stored " +
@@ -113,19 +115,6 @@ public sealed unsafe class UniversalHopfieldMemory
         }
 
         return limit;
-    }
-
-    /// <summary>The largest |x| and the position of its first occurrence (0 for an empty span).</summary>
-    private static double MaxAbs(ReadOnlySpan<float> data, out int at)
-    {
-        at = 0;
-        if (data.IsEmpty)
-        {
-            return 0;
-        }
-
-        at = System.Numerics.Tensors.TensorPrimitives.IndexOfMaxMagnitude(data);
-        return Math.Abs((double)data[at]);
     }
 
     /// <summary>Number of stored patterns.</summary>
@@ -294,7 +283,7 @@ public sealed unsafe class UniversalHopfieldMemory
         float largest = MemoryValidation.CheckFiniteMaxAbs(queries, KeyDimension, nameof(queries), "query");
         if (largest > _queryLimit)
         {
-            int at = System.Numerics.Tensors.TensorPrimitives.IndexOfMaxMagnitude(queries);
+            int at = TensorPrimitives.IndexOfMaxMagnitude(queries);
             throw new ArgumentException(
                 $"{(count == 1 ? "The query" : $"Query {at / KeyDimension}")} has a value of {queries[at]:G4} at element {at % KeyDimension}: " +
                 $"its {Options.Similarity} scores against these keys (dimension {KeyDimension}) would overflow float; query values must stay below " +

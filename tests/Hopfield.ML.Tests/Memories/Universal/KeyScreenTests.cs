@@ -32,15 +32,20 @@ public unsafe class KeyScreenTests
             code = screen.EncodeQuery(SimdLevel.Scalar, q, u, new sbyte[q.Length]);
         }
 
-        int[] dots = Dots(screen, codes, 0, 128);
         var upper = new float[128];
+        TileBoundsAt(screen, codes, code, SimdLevel.Scalar, 0, 128, upper);
+        return upper;
+    }
+
+    /// <summary>Bounds of keys keyStart … keyStart + kc − 1 for one encoded query at one level; returns the best lower bound.</summary>
+    private static float TileBoundsAt(KeyScreen screen, byte[] codes, QueryCode code, SimdLevel level, int keyStart, int kc, float[] upper)
+    {
+        int[] dots = Dots(screen, codes, keyStart, kc);
         fixed (int* d = dots)
         fixed (float* up = upper)
         {
-            screen.TileBounds(SimdLevel.Scalar, d, 0, 128, code, up);
+            return screen.TileBounds(level, d, keyStart, kc, code, up);
         }
-
-        return upper;
     }
 
     [Theory]
@@ -68,17 +73,11 @@ public unsafe class KeyScreenTests
             for (int keyStart = 0; keyStart < count; keyStart += RetrievalEngine.KeyTile)
             {
                 int kc = Math.Min(RetrievalEngine.KeyTile, count - keyStart);
-                int[] dots = Dots(screen, codes, keyStart, kc);
                 float[]? first = null;
                 float firstBest = 0;
                 foreach (SimdLevel level in SimdCapabilities.Supported)
                 {
-                    float best;
-                    fixed (int* d = dots)
-                    fixed (float* up = upper)
-                    {
-                        best = screen.TileBounds(level, d, keyStart, kc, code, up);
-                    }
+                    float best = TileBoundsAt(screen, codes, code, level, keyStart, kc, upper);
 
                     // Same floats on every path.
                     if (first is null)
@@ -172,13 +171,7 @@ public unsafe class KeyScreenTests
                         code = screen.EncodeQuery(level, q, u, signed);
                     }
 
-                    int[] dots = Dots(screen, codes, keyStart, kc);
-                    float best;
-                    fixed (int* d = dots)
-                    fixed (float* up = upper)
-                    {
-                        best = screen.TileBounds(level, d, keyStart, kc, code, up);
-                    }
+                    float best = TileBoundsAt(screen, codes, code, level, keyStart, kc, upper);
 
                     if (first is null)
                     {
