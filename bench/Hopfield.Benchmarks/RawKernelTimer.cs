@@ -26,6 +26,42 @@ internal static unsafe class RawKernelTimer
             Time($"l2       {m}x{n}x{k}", 2.0 * m * n * k, () => PackedDistance.SquaredEuclidean(level, qa, k, m, qp, panels, k, qc, n));
             Time($"l1       {m}x{n}x{k}", 2.0 * m * n * k, () => PackedDistance.Manhattan(level, qa, k, m, qp, panels, k, qc, n));
         }
+
+        // 8-bit screen products: m query rows against n keys, in chunks of 40 rows and 32-key tiles as the screen runs them.
+        int groups = Int8Gemm.GroupCount(k), pd = Int8Gemm.PaddedDimension(k);
+        var u = new byte[m * pd];
+        random.NextBytes(u);
+        var codes = new sbyte[n * k];
+        for (int i = 0; i < codes.Length; i++)
+        {
+            codes[i] = (sbyte)random.Next(-127, 128);
+        }
+
+        var tiles = new sbyte[Int8Gemm.PackedLength(n, k)];
+        Int8Gemm.PackKeys(codes, n, k, tiles);
+        var dots = new int[40 * 128];
+        fixed (byte* pu = u)
+        fixed (sbyte* pt = tiles)
+        fixed (int* pd2 = dots)
+        {
+            byte* qu = pu;
+            sbyte* qt = pt;
+            int* qd = pd2;
+            Time($"int8     {m}x{n}x{k}", 2.0 * m * n * k, () =>
+            {
+                for (int keyStart = 0; keyStart + 128 <= n; keyStart += 128)
+                {
+                    for (int r0 = 0; r0 < m; r0 += 40)
+                    {
+                        int rc = Math.Min(40, m - r0);
+                        for (int sub = 0; sub < 128; sub += 32)
+                        {
+                            Int8Gemm.Scores(true, qu + ((nint)r0 * pd), pd, rc, qt + ((nint)(keyStart + sub) * pd), groups, qd + sub, 128);
+                        }
+                    }
+                }
+            });
+        }
     }
 
     private static void Time(string name, double flops, Action body)

@@ -7,8 +7,10 @@ public unsafe class Int8GemmTests
 {
     [Theory]
     [InlineData(1, 1)]
+    [InlineData(4, 784)]
     [InlineData(5, 3)]
     [InlineData(6, 4)]
+    [InlineData(8, 33)]
     [InlineData(7, 37)]
     [InlineData(13, 130)]
     [InlineData(19, 784)]

@@ -624,8 +624,11 @@ internal sealed unsafe class RetrievalEngine
     /// </summary>
     private const int ExactShare = 5;
 
-    /// <summary>Queries whose 8-bit products of one key tile are bounded together (42 × 128 ints: 21 KiB, in L1).</summary>
-    private const int ScreenRowChunk = 42;
+    /// <summary>
+    /// Queries whose 8-bit products of one key tile are bounded together (40 × 128 ints: 20 KiB, in L1); a multiple of
+    /// the 8-bit kernel's 4-row block.
+    /// </summary>
+    private const int ScreenRowChunk = 40;
 
     /// <summary>
     /// Most 8-bit key bytes for which screened blocks shrink as a batch runs out (<see cref="QueryParallel"/>'s guided
