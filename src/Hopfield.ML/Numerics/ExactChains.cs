@@ -12,7 +12,8 @@ namespace Hopfield.ML.Numerics;
 /// <para>
 /// A chain is latency-bound (D dependent steps), so the work is to keep many chains in flight. The 512-bit path puts
 /// sixteen keys in the lanes of one vector — each 16 × 16 block of key rows is transposed in registers (64 shuffles)
-/// and fed to sixteen steps with the query element broadcast — and runs two such groups interleaved. The scalar path
+/// and fed to sixteen steps with the query element broadcast — and runs two such groups with their steps interleaved
+/// (<see cref="Pair512{TStep}"/>; a last odd group alone, <see cref="Group512{TStep}"/>). The scalar path
 /// runs eight chains side by side. <see cref="Reference{TStep}"/> is one plain loop per key.
 /// </para>
 /// </summary>
@@ -82,8 +83,15 @@ internal static unsafe class ExactChains
             for (int g = 0; g < total; g += 2)
             {
                 var first = Group(g);
-                var second = g + 1 < total ? Group(g + 1) : (Query: first.Query, Ix: first.Ix, N: 0, Scores: first.Scores);
-                Groups512<TStep>(keys, dim, first.Query, first.Ix, first.N, first.Scores, second.Query, second.Ix, second.N, second.Scores);
+                if (g + 1 < total)
+                {
+                    var second = Group(g + 1);
+                    Pair512<TStep>(keys, dim, first.Query, first.Ix, first.N, first.Scores, second.Query, second.Ix, second.N, second.Scores);
+                }
+                else
+                {
+                    Group512<TStep>(keys, dim, (float*)first.Query, (int*)first.Ix, first.N, (float*)first.Scores);
+                }
             }
 
             return;
@@ -121,105 +129,164 @@ internal static unsafe class ExactChains
     }
 
     /// <summary>
-    /// Two groups of up to sixteen keys, each with its own query (<paramref name="nB"/> = 0: group A alone; a short group
-    /// repeats its last key). One group is bound by
-    /// the chain's latency (4 cycles an FMA), two by the shuffles of the transpositions (measured on scattered rows:
-    /// 16 keys 1.0–1.1 µs, 32 keys 1.6–1.9 µs at D = 784). Broadcast loads merged under lane masks instead of the first
-    /// two shuffle stages were faster in cache and slower on scattered rows, so both groups shuffle.
+    /// One group of up to sixteen keys (a short group repeats its last key), bound by the chain's latency (4 cycles an
+    /// FMA; 1.0–1.1 µs at D = 784 on scattered rows). Each 16 × 16 block of rows × dimensions is transposed in
+    /// registers (64 shuffles) so that lane j of column t is row j's element d + t, then acc ← step(column t, q[d + t])
+    /// for t = 0 … 15 in order.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization | MethodImplOptions.NoInlining)]
-    private static void Groups512<TStep>(float* keys, int dim, nint queryA, nint ixA, int nA, nint scoresA, nint queryB, nint ixB, int nB, nint scoresB)
+    private static void Group512<TStep>(float* keys, int dim, float* q, int* ix, int n, float* scores)
+        where TStep : IChainStep
+    {
+        float** rows = stackalloc float*[Lanes];
+        for (int j = 0; j < Lanes; j++)
+        {
+            rows[j] = keys + ((nint)ix[Math.Min(j, n - 1)] * dim);
+        }
+
+        var acc = Vector512<float>.Zero;
+        nint d = 0;
+        for (; d + Lanes <= dim; d += Lanes)
+        {
+            // Stage 1 interleaves row pairs (within each 128-bit lane L, s(2i) = [r(2i)[4L], r(2i+1)[4L],
+            // r(2i)[4L+1], r(2i+1)[4L+1]], s(2i+1) the same for 4L+2 and 4L+3), stage 2 gives w(4g + k) = rows
+            // 4g … 4g+3 of column 4L + k in lane L, stage 3 transposes the 128-bit lanes of w(k), w(4+k), w(8+k),
+            // w(12+k).
+            var s0 = Avx512F.UnpackLow(Vector512.Load(rows[0] + d), Vector512.Load(rows[1] + d));
+            var s1 = Avx512F.UnpackHigh(Vector512.Load(rows[0] + d), Vector512.Load(rows[1] + d));
+            var s2 = Avx512F.UnpackLow(Vector512.Load(rows[2] + d), Vector512.Load(rows[3] + d));
+            var s3 = Avx512F.UnpackHigh(Vector512.Load(rows[2] + d), Vector512.Load(rows[3] + d));
+            var s4 = Avx512F.UnpackLow(Vector512.Load(rows[4] + d), Vector512.Load(rows[5] + d));
+            var s5 = Avx512F.UnpackHigh(Vector512.Load(rows[4] + d), Vector512.Load(rows[5] + d));
+            var s6 = Avx512F.UnpackLow(Vector512.Load(rows[6] + d), Vector512.Load(rows[7] + d));
+            var s7 = Avx512F.UnpackHigh(Vector512.Load(rows[6] + d), Vector512.Load(rows[7] + d));
+            var s8 = Avx512F.UnpackLow(Vector512.Load(rows[8] + d), Vector512.Load(rows[9] + d));
+            var s9 = Avx512F.UnpackHigh(Vector512.Load(rows[8] + d), Vector512.Load(rows[9] + d));
+            var s10 = Avx512F.UnpackLow(Vector512.Load(rows[10] + d), Vector512.Load(rows[11] + d));
+            var s11 = Avx512F.UnpackHigh(Vector512.Load(rows[10] + d), Vector512.Load(rows[11] + d));
+            var s12 = Avx512F.UnpackLow(Vector512.Load(rows[12] + d), Vector512.Load(rows[13] + d));
+            var s13 = Avx512F.UnpackHigh(Vector512.Load(rows[12] + d), Vector512.Load(rows[13] + d));
+            var s14 = Avx512F.UnpackLow(Vector512.Load(rows[14] + d), Vector512.Load(rows[15] + d));
+            var s15 = Avx512F.UnpackHigh(Vector512.Load(rows[14] + d), Vector512.Load(rows[15] + d));
+            var w0 = PdLow(s0, s2);
+            var w1 = PdHigh(s0, s2);
+            var w2 = PdLow(s1, s3);
+            var w3 = PdHigh(s1, s3);
+            var w4 = PdLow(s4, s6);
+            var w5 = PdHigh(s4, s6);
+            var w6 = PdLow(s5, s7);
+            var w7 = PdHigh(s5, s7);
+            var w8 = PdLow(s8, s10);
+            var w9 = PdHigh(s8, s10);
+            var w10 = PdLow(s9, s11);
+            var w11 = PdHigh(s9, s11);
+            var w12 = PdLow(s12, s14);
+            var w13 = PdHigh(s12, s14);
+            var w14 = PdLow(s13, s15);
+            var w15 = PdHigh(s13, s15);
+            Lanes4(w0, w4, w8, w12, out var c0, out var c4, out var c8, out var c12);
+            Lanes4(w1, w5, w9, w13, out var c1, out var c5, out var c9, out var c13);
+            Lanes4(w2, w6, w10, w14, out var c2, out var c6, out var c10, out var c14);
+            Lanes4(w3, w7, w11, w15, out var c3, out var c7, out var c11, out var c15);
+            acc = TStep.Step(Vector512.Create(q[d]), c0, acc);
+            acc = TStep.Step(Vector512.Create(q[d + 1]), c1, acc);
+            acc = TStep.Step(Vector512.Create(q[d + 2]), c2, acc);
+            acc = TStep.Step(Vector512.Create(q[d + 3]), c3, acc);
+            acc = TStep.Step(Vector512.Create(q[d + 4]), c4, acc);
+            acc = TStep.Step(Vector512.Create(q[d + 5]), c5, acc);
+            acc = TStep.Step(Vector512.Create(q[d + 6]), c6, acc);
+            acc = TStep.Step(Vector512.Create(q[d + 7]), c7, acc);
+            acc = TStep.Step(Vector512.Create(q[d + 8]), c8, acc);
+            acc = TStep.Step(Vector512.Create(q[d + 9]), c9, acc);
+            acc = TStep.Step(Vector512.Create(q[d + 10]), c10, acc);
+            acc = TStep.Step(Vector512.Create(q[d + 11]), c11, acc);
+            acc = TStep.Step(Vector512.Create(q[d + 12]), c12, acc);
+            acc = TStep.Step(Vector512.Create(q[d + 13]), c13, acc);
+            acc = TStep.Step(Vector512.Create(q[d + 14]), c14, acc);
+            acc = TStep.Step(Vector512.Create(q[d + 15]), c15, acc);
+        }
+
+        if (d < dim)
+        {
+            float* column = stackalloc float[Lanes];
+            for (; d < dim; d++)
+            {
+                for (int j = 0; j < Lanes; j++)
+                {
+                    column[j] = rows[j][d];
+                }
+
+                acc = TStep.Step(Vector512.Create(q[d]), Vector512.Load(column), acc);
+            }
+        }
+
+        float* result = stackalloc float[Lanes];
+        acc.Store(result);
+        for (int j = 0; j < n; j++)
+        {
+            scores[j] = result[j];
+        }
+    }
+
+    /// <summary>
+    /// Two groups of up to sixteen keys (each with its own query; a short group repeats its last key), their steps
+    /// interleaved in program order so that the two latency-bound chains overlap. Each 16 × 16 block is transposed
+    /// 128-bit lanes first, in two halves of eight dimensions: for half h, rows r, 4 + r, 8 + r, 12 + r give
+    /// X(2h + i, r) (lane L: row 4L + r's dimensions 4(2h + i) … +3), and an in-lane 4 × 4 transposition of
+    /// X(m, 0 … 3) gives columns 4m … 4m + 3 in order — four columns at a time, so both groups fit in registers. The
+    /// same 64 shuffles a block as <see cref="Group512{TStep}"/>'s, half of the lane moves now 256-bit inserts from memory.
+    /// With the two groups' blocks one after the other instead, the chains overlapped only partly: 32 keys took
+    /// 1.5–1.8 µs in cache and 1.8–2.6 µs on scattered rows at D = 784, now 1.3–1.4 and 1.7.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization | MethodImplOptions.NoInlining)]
+    private static void Pair512<TStep>(float* keys, int dim, nint queryA, nint ixA, int nA, nint scoresA, nint queryB, nint ixB, int nB, nint scoresB)
         where TStep : IChainStep
     {
         float** a = stackalloc float*[Lanes];
         float** b = stackalloc float*[Lanes];
-        bool two = nB > 0;
-        int* ia = (int*)ixA, ib = two ? (int*)ixB : (int*)ixA;
-        int mb = two ? nB : nA;
+        int* ia = (int*)ixA, ib = (int*)ixB;
         for (int j = 0; j < Lanes; j++)
         {
             a[j] = keys + ((nint)ia[Math.Min(j, nA - 1)] * dim);
-            b[j] = keys + ((nint)ib[Math.Min(j, mb - 1)] * dim);
+            b[j] = keys + ((nint)ib[Math.Min(j, nB - 1)] * dim);
         }
 
         float* qa = (float*)queryA, qb = (float*)queryB;
         var accA = Vector512<float>.Zero;
         var accB = Vector512<float>.Zero;
-        int groups = two ? 2 : 1;
         nint d = 0;
         for (; d + Lanes <= dim; d += Lanes)
         {
-            for (int g = 0; g < groups; g++)
+            for (nint o = d; o < d + Lanes; o += 8)
             {
-                // The group's 16 × 16 block of rows × dimensions [d, d + 16), transposed in registers so that lane j of
-                // column t is row j's element d + t, then acc ← fma(column t, q[d + t], acc) for t = 0 … 15 in order.
-                // Stage 1 interleaves row pairs (within each 128-bit lane L, s(2i) = [r(2i)[4L], r(2i+1)[4L],
-                // r(2i)[4L+1], r(2i+1)[4L+1]], s(2i+1) the same for 4L+2 and 4L+3), stage 2 gives w(4g + k) = rows
-                // 4g … 4g+3 of column 4L + k in lane L, stage 3 transposes the 128-bit lanes of w(k), w(4+k), w(8+k),
-                // w(12+k).
-                float** rows = g == 0 ? a : b;
-                float* q = (g == 0 ? qa : qb) + d;
-                var s0 = Avx512F.UnpackLow(Vector512.Load(rows[0] + d), Vector512.Load(rows[1] + d));
-                var s1 = Avx512F.UnpackHigh(Vector512.Load(rows[0] + d), Vector512.Load(rows[1] + d));
-                var s2 = Avx512F.UnpackLow(Vector512.Load(rows[2] + d), Vector512.Load(rows[3] + d));
-                var s3 = Avx512F.UnpackHigh(Vector512.Load(rows[2] + d), Vector512.Load(rows[3] + d));
-                var s4 = Avx512F.UnpackLow(Vector512.Load(rows[4] + d), Vector512.Load(rows[5] + d));
-                var s5 = Avx512F.UnpackHigh(Vector512.Load(rows[4] + d), Vector512.Load(rows[5] + d));
-                var s6 = Avx512F.UnpackLow(Vector512.Load(rows[6] + d), Vector512.Load(rows[7] + d));
-                var s7 = Avx512F.UnpackHigh(Vector512.Load(rows[6] + d), Vector512.Load(rows[7] + d));
-                var s8 = Avx512F.UnpackLow(Vector512.Load(rows[8] + d), Vector512.Load(rows[9] + d));
-                var s9 = Avx512F.UnpackHigh(Vector512.Load(rows[8] + d), Vector512.Load(rows[9] + d));
-                var s10 = Avx512F.UnpackLow(Vector512.Load(rows[10] + d), Vector512.Load(rows[11] + d));
-                var s11 = Avx512F.UnpackHigh(Vector512.Load(rows[10] + d), Vector512.Load(rows[11] + d));
-                var s12 = Avx512F.UnpackLow(Vector512.Load(rows[12] + d), Vector512.Load(rows[13] + d));
-                var s13 = Avx512F.UnpackHigh(Vector512.Load(rows[12] + d), Vector512.Load(rows[13] + d));
-                var s14 = Avx512F.UnpackLow(Vector512.Load(rows[14] + d), Vector512.Load(rows[15] + d));
-                var s15 = Avx512F.UnpackHigh(Vector512.Load(rows[14] + d), Vector512.Load(rows[15] + d));
-                var w0 = PdLow(s0, s2);
-                var w1 = PdHigh(s0, s2);
-                var w2 = PdLow(s1, s3);
-                var w3 = PdHigh(s1, s3);
-                var w4 = PdLow(s4, s6);
-                var w5 = PdHigh(s4, s6);
-                var w6 = PdLow(s5, s7);
-                var w7 = PdHigh(s5, s7);
-                var w8 = PdLow(s8, s10);
-                var w9 = PdHigh(s8, s10);
-                var w10 = PdLow(s9, s11);
-                var w11 = PdHigh(s9, s11);
-                var w12 = PdLow(s12, s14);
-                var w13 = PdHigh(s12, s14);
-                var w14 = PdLow(s13, s15);
-                var w15 = PdHigh(s13, s15);
-                Lanes4(w0, w4, w8, w12, out var c0, out var c4, out var c8, out var c12);
-                Lanes4(w1, w5, w9, w13, out var c1, out var c5, out var c9, out var c13);
-                Lanes4(w2, w6, w10, w14, out var c2, out var c6, out var c10, out var c14);
-                Lanes4(w3, w7, w11, w15, out var c3, out var c7, out var c11, out var c15);
-                var acc = g == 0 ? accA : accB;
-                acc = TStep.Step(Vector512.Create(q[0]), c0, acc);
-                acc = TStep.Step(Vector512.Create(q[1]), c1, acc);
-                acc = TStep.Step(Vector512.Create(q[2]), c2, acc);
-                acc = TStep.Step(Vector512.Create(q[3]), c3, acc);
-                acc = TStep.Step(Vector512.Create(q[4]), c4, acc);
-                acc = TStep.Step(Vector512.Create(q[5]), c5, acc);
-                acc = TStep.Step(Vector512.Create(q[6]), c6, acc);
-                acc = TStep.Step(Vector512.Create(q[7]), c7, acc);
-                acc = TStep.Step(Vector512.Create(q[8]), c8, acc);
-                acc = TStep.Step(Vector512.Create(q[9]), c9, acc);
-                acc = TStep.Step(Vector512.Create(q[10]), c10, acc);
-                acc = TStep.Step(Vector512.Create(q[11]), c11, acc);
-                acc = TStep.Step(Vector512.Create(q[12]), c12, acc);
-                acc = TStep.Step(Vector512.Create(q[13]), c13, acc);
-                acc = TStep.Step(Vector512.Create(q[14]), c14, acc);
-                acc = TStep.Step(Vector512.Create(q[15]), c15, acc);
-                if (g == 0)
-                {
-                    accA = acc;
-                }
-                else
-                {
-                    accB = acc;
-                }
+                LaneQuads(a, 0, o, out var a00, out var a10);
+                LaneQuads(a, 1, o, out var a01, out var a11);
+                LaneQuads(a, 2, o, out var a02, out var a12);
+                LaneQuads(a, 3, o, out var a03, out var a13);
+                LaneQuads(b, 0, o, out var b00, out var b10);
+                LaneQuads(b, 1, o, out var b01, out var b11);
+                LaneQuads(b, 2, o, out var b02, out var b12);
+                LaneQuads(b, 3, o, out var b03, out var b13);
+                Columns4(a00, a01, a02, a03, out var ca0, out var ca1, out var ca2, out var ca3);
+                Columns4(b00, b01, b02, b03, out var cb0, out var cb1, out var cb2, out var cb3);
+                accA = TStep.Step(Vector512.Create(qa[o]), ca0, accA);
+                accB = TStep.Step(Vector512.Create(qb[o]), cb0, accB);
+                accA = TStep.Step(Vector512.Create(qa[o + 1]), ca1, accA);
+                accB = TStep.Step(Vector512.Create(qb[o + 1]), cb1, accB);
+                accA = TStep.Step(Vector512.Create(qa[o + 2]), ca2, accA);
+                accB = TStep.Step(Vector512.Create(qb[o + 2]), cb2, accB);
+                accA = TStep.Step(Vector512.Create(qa[o + 3]), ca3, accA);
+                accB = TStep.Step(Vector512.Create(qb[o + 3]), cb3, accB);
+                Columns4(a10, a11, a12, a13, out ca0, out ca1, out ca2, out ca3);
+                Columns4(b10, b11, b12, b13, out cb0, out cb1, out cb2, out cb3);
+                accA = TStep.Step(Vector512.Create(qa[o + 4]), ca0, accA);
+                accB = TStep.Step(Vector512.Create(qb[o + 4]), cb0, accB);
+                accA = TStep.Step(Vector512.Create(qa[o + 5]), ca1, accA);
+                accB = TStep.Step(Vector512.Create(qb[o + 5]), cb1, accB);
+                accA = TStep.Step(Vector512.Create(qa[o + 6]), ca2, accA);
+                accB = TStep.Step(Vector512.Create(qb[o + 6]), cb2, accB);
+                accA = TStep.Step(Vector512.Create(qa[o + 7]), ca3, accA);
+                accB = TStep.Step(Vector512.Create(qb[o + 7]), cb3, accB);
             }
         }
 
@@ -234,15 +301,12 @@ internal static unsafe class ExactChains
                 }
 
                 accA = TStep.Step(Vector512.Create(qa[d]), Vector512.Load(column), accA);
-                if (two)
+                for (int j = 0; j < Lanes; j++)
                 {
-                    for (int j = 0; j < Lanes; j++)
-                    {
-                        column[j] = b[j][d];
-                    }
-
-                    accB = TStep.Step(Vector512.Create(qb[d]), Vector512.Load(column), accB);
+                    column[j] = b[j][d];
                 }
+
+                accB = TStep.Step(Vector512.Create(qb[d]), Vector512.Load(column), accB);
             }
         }
 
@@ -258,6 +322,36 @@ internal static unsafe class ExactChains
         {
             ((float*)scoresB)[j] = result[Lanes + j];
         }
+    }
+
+    /// <summary>
+    /// Rows r, 4 + r, 8 + r, 12 + r of a group at dimensions [o, o + 8): <paramref name="first"/> holds, in lane L, row
+    /// 4L + r's dimensions o … o + 3, <paramref name="second"/> its o + 4 … o + 7.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void LaneQuads(float** rows, int r, nint o, out Vector512<float> first, out Vector512<float> second)
+    {
+        var low = Avx512F.InsertVector256(Vector256.Load(rows[r] + o).ToVector512Unsafe(), Vector256.Load(rows[4 + r] + o), 1);
+        var high = Avx512F.InsertVector256(Vector256.Load(rows[8 + r] + o).ToVector512Unsafe(), Vector256.Load(rows[12 + r] + o), 1);
+        first = Avx512F.Shuffle4x128(low, high, 0x88);
+        second = Avx512F.Shuffle4x128(low, high, 0xDD);
+    }
+
+    /// <summary>
+    /// The in-lane 4 × 4 transposition: with lane L of x_r holding row 4L + r's four dimensions, column c_t holds
+    /// dimension t of rows 4L … 4L + 3 in lane L — lane j of c_t is row j's element.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Columns4(Vector512<float> x0, Vector512<float> x1, Vector512<float> x2, Vector512<float> x3, out Vector512<float> c0, out Vector512<float> c1, out Vector512<float> c2, out Vector512<float> c3)
+    {
+        var t0 = Avx512F.UnpackLow(x0, x1);
+        var t1 = Avx512F.UnpackHigh(x0, x1);
+        var t2 = Avx512F.UnpackLow(x2, x3);
+        var t3 = Avx512F.UnpackHigh(x2, x3);
+        c0 = PdLow(t0, t2);
+        c1 = PdHigh(t0, t2);
+        c2 = PdLow(t1, t3);
+        c3 = PdHigh(t1, t3);
     }
 
     /// <summary>
