@@ -19,11 +19,8 @@ namespace Hopfield.ML.Numerics;
 /// </summary>
 internal static unsafe class ExactChains
 {
-    /// <summary>Keys per 512-bit group: two queries with at most this many keys each share one pass (<see cref="DotsOfTwo"/>).</summary>
-    public const int GroupKeys = 16;
-
-    /// <summary>Lanes of a 512-bit vector: one key each.</summary>
-    private const int Lanes = GroupKeys;
+    /// <summary>Lanes of a 512-bit vector: one key each (keys per chain group).</summary>
+    private const int Lanes = 16;
 
     /// <summary>
     /// scores[c] = query · keys[ix[c]] (rows of <paramref name="dim"/> floats, row-major) for c &lt; <paramref name="n"/>,
@@ -59,7 +56,8 @@ internal static unsafe class ExactChains
     /// <summary>
     /// <see cref="Dots"/> for two queries at once: scoresA[c] = queryA · keys[ixA[c]] (c &lt; nA) and the same for B.
     /// At 512 bits the sixteen-key groups of both lists are run two at a time, so two queries of up to sixteen
-    /// survivors each share the time of one latency-bound group. Same floats as one call per query.
+    /// survivors each share the time of one latency-bound group, and an odd group of one query pairs with the other's.
+    /// Same floats as one call per query.
     /// </summary>
     public static void DotsOfTwo(SimdLevel level, float* keys, int dim, float* queryA, int* ixA, int nA, float* scoresA, float* queryB, int* ixB, int nB, float* scoresB) =>
         Run<Product>(level, keys, dim, queryA, ixA, nA, scoresA, queryB, ixB, nB, scoresB);

@@ -731,11 +731,10 @@ internal sealed unsafe class RetrievalEngine
                 top[r] = best;
             }
 
-            // Queries go in pairs, both lists cut first. Two queries of up to sixteen survivors each (one 512-bit chain
-            // group each, latency-bound alone) have their chains run together, then their softmax and values; otherwise
-            // each query runs chains and values in turn, so the values it shares with its keys (auto-association) are
-            // still in L1 from its chains.
-            bool pairChains = Level == SimdLevel.Vector512 || _screen!.Distances;
+            // Queries go in pairs, both lists cut first: their exact chains run together (their 512-bit groups two at a
+            // time, a lone group being latency-bound), then each one's softmax and values. Taking each query's chains
+            // and values in turn instead (so that the values it shares with its keys stay in L1) measured slower: a
+            // query's rows (about 28 × 3 KiB at 1000 × 784, β = 28) do not fit in L1 anyway.
             int fallbacks = 0;
             fixed (float* rows = _screenRows)
             {
@@ -764,22 +763,12 @@ internal sealed unsafe class RetrievalEngine
                         }
                     }
 
-                    bool together = pairChains && pair == 2 && count[r] <= ExactChains.GroupKeys && count[r + 1] <= ExactChains.GroupKeys;
-                    if (together)
-                    {
-                        exact += ExactScores(q, r, 2, code, candIndex, candBound, count, rows, s);
-                    }
-
+                    exact += ExactScores(q, r, pair, code, candIndex, candBound, count, rows, s);
                     for (int p = r; p < r + pair; p++)
                     {
                         if (count[p] < 0)
                         {
                             continue;
-                        }
-
-                        if (!together)
-                        {
-                            exact += ExactScores(q, p, 1, code, candIndex, candBound, count, rows, s);
                         }
 
                         float lse = FinishExact(candIndex + ((nint)p * ScreenStride), candBound + ((nint)p * ScreenStride), count[p], outBlock + ((nint)p * vd), s);
