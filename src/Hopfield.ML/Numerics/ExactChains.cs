@@ -54,53 +54,64 @@ internal static unsafe class ExactChains
     }
 
     /// <summary>
-    /// <see cref="Dots"/> for two queries at once: scoresA[c] = queryA · keys[ixA[c]] (c &lt; nA) and the same for B.
-    /// At 512 bits the sixteen-key groups of both lists are run two at a time, so two queries of up to sixteen
-    /// survivors each share the time of one latency-bound group, and an odd group of one query pairs with the other's.
-    /// Same floats as one call per query.
+    /// <see cref="Dots"/> for several queries at once, one <see cref="ChainList"/> each. At 512 bits the sixteen-key
+    /// groups of all lists, in order, are run two at a time (a lone group is latency-bound; two share its time), so
+    /// only the last group of all can run alone. Same floats as one call per query.
     /// </summary>
-    public static void DotsOfTwo(SimdLevel level, float* keys, int dim, float* queryA, int* ixA, int nA, float* scoresA, float* queryB, int* ixB, int nB, float* scoresB) =>
-        Run<Product>(level, keys, dim, queryA, ixA, nA, scoresA, queryB, ixB, nB, scoresB);
+    public static void DotsOfMany(SimdLevel level, float* keys, int dim, ChainList* lists, int count) =>
+        Run<Product>(level, keys, dim, lists, count);
 
-    /// <summary><see cref="SquaredDistances"/> for two queries at once (see <see cref="DotsOfTwo"/>).</summary>
-    public static void SquaredDistancesOfTwo(SimdLevel level, float* keys, int dim, float* queryA, int* ixA, int nA, float* scoresA, float* queryB, int* ixB, int nB, float* scoresB) =>
-        Run<SquaredDifference>(level, keys, dim, queryA, ixA, nA, scoresA, queryB, ixB, nB, scoresB);
+    /// <summary><see cref="SquaredDistances"/> for several queries at once (see <see cref="DotsOfMany"/>).</summary>
+    public static void SquaredDistancesOfMany(SimdLevel level, float* keys, int dim, ChainList* lists, int count) =>
+        Run<SquaredDifference>(level, keys, dim, lists, count);
 
     private static void Run<TStep>(SimdLevel level, float* query, float* keys, int dim, int* ix, int n, float* scores)
-        where TStep : IChainStep =>
-        Run<TStep>(level, keys, dim, query, ix, n, scores, query, ix, 0, scores);
+        where TStep : IChainStep
+    {
+        var list = new ChainList(query, ix, n, scores);
+        Run<TStep>(level, keys, dim, &list, 1);
+    }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Run<TStep>(SimdLevel level, float* keys, int dim, float* queryA, int* ixA, int nA, float* scoresA, float* queryB, int* ixB, int nB, float* scoresB)
+    private static void Run<TStep>(SimdLevel level, float* keys, int dim, ChainList* lists, int count)
         where TStep : IChainStep
     {
         if (level == SimdLevel.Vector512 && Avx512F.IsSupported)
         {
-            // The groups of A, then those of B, two per call (the last call of an odd count has one).
-            int groupsA = (nA + Lanes - 1) / Lanes, total = groupsA + ((nB + Lanes - 1) / Lanes);
-            for (int g = 0; g < total; g += 2)
+            // The groups of every list in order, two per call; a group waits for the next one.
+            ChainList pending = default;
+            bool waiting = false;
+            for (int l = 0; l < count; l++)
             {
-                var first = Group(g);
-                if (g + 1 < total)
+                var list = lists[l];
+                for (int c = 0; c < list.Count; c += Lanes)
                 {
-                    var second = Group(g + 1);
-                    Pair512<TStep>(keys, dim, first.Query, first.Ix, first.N, first.Scores, second.Query, second.Ix, second.N, second.Scores);
-                }
-                else
-                {
-                    Group512<TStep>(keys, dim, (float*)first.Query, (int*)first.Ix, first.N, (float*)first.Scores);
+                    var group = new ChainList(list.Query, list.Indices + c, Math.Min(Lanes, list.Count - c), list.Scores + c);
+                    if (waiting)
+                    {
+                        Pair512<TStep>(keys, dim, pending, group);
+                    }
+                    else
+                    {
+                        pending = group;
+                    }
+
+                    waiting = !waiting;
                 }
             }
 
-            return;
+            if (waiting)
+            {
+                Group512<TStep>(keys, dim, pending.Query, pending.Indices, pending.Count, pending.Scores);
+            }
 
-            (nint Query, nint Ix, int N, nint Scores) Group(int g) => g < groupsA
-                ? ((nint)queryA, (nint)(ixA + (g * Lanes)), Math.Min(Lanes, nA - (g * Lanes)), (nint)(scoresA + (g * Lanes)))
-                : ((nint)queryB, (nint)(ixB + ((g - groupsA) * Lanes)), Math.Min(Lanes, nB - ((g - groupsA) * Lanes)), (nint)(scoresB + ((g - groupsA) * Lanes)));
+            return;
         }
 
-        Chains8<TStep>(queryA, keys, dim, ixA, nA, scoresA);
-        Chains8<TStep>(queryB, keys, dim, ixB, nB, scoresB);
+        for (int l = 0; l < count; l++)
+        {
+            Chains8<TStep>(lists[l].Query, keys, dim, lists[l].Indices, lists[l].Count, lists[l].Scores);
+        }
     }
 
     /// <summary>Eight chains side by side at a time (a group short of eight repeats its last key).</summary>
@@ -237,19 +248,20 @@ internal static unsafe class ExactChains
     /// 1.5–1.8 µs in cache and 1.8–2.6 µs on scattered rows at D = 784, now 1.3–1.4 and 1.7.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization | MethodImplOptions.NoInlining)]
-    private static void Pair512<TStep>(float* keys, int dim, nint queryA, nint ixA, int nA, nint scoresA, nint queryB, nint ixB, int nB, nint scoresB)
+    private static void Pair512<TStep>(float* keys, int dim, ChainList first, ChainList second)
         where TStep : IChainStep
     {
         float** a = stackalloc float*[Lanes];
         float** b = stackalloc float*[Lanes];
-        int* ia = (int*)ixA, ib = (int*)ixB;
+        int* ia = first.Indices, ib = second.Indices;
+        int nA = first.Count, nB = second.Count;
         for (int j = 0; j < Lanes; j++)
         {
             a[j] = keys + ((nint)ia[Math.Min(j, nA - 1)] * dim);
             b[j] = keys + ((nint)ib[Math.Min(j, nB - 1)] * dim);
         }
 
-        float* qa = (float*)queryA, qb = (float*)queryB;
+        float* qa = first.Query, qb = second.Query;
         var accA = Vector512<float>.Zero;
         var accB = Vector512<float>.Zero;
         nint d = 0;
@@ -313,12 +325,12 @@ internal static unsafe class ExactChains
         accB.Store(result + Lanes);
         for (int j = 0; j < nA; j++)
         {
-            ((float*)scoresA)[j] = result[j];
+            first.Scores[j] = result[j];
         }
 
         for (int j = 0; j < nB; j++)
         {
-            ((float*)scoresB)[j] = result[Lanes + j];
+            second.Scores[j] = result[Lanes + j];
         }
     }
 
@@ -404,4 +416,33 @@ internal static unsafe class ExactChains
         scores[6] = s6;
         scores[7] = s7;
     }
+}
+
+/// <summary>One query's keys for <see cref="ExactChains.DotsOfMany"/>: scores[c] ← chain(query, keys[indices[c]]), c &lt; count.</summary>
+internal readonly unsafe struct ChainList
+{
+    /// <summary>Initializes a list.</summary>
+    /// <param name="query">The query row.</param>
+    /// <param name="indices">Key rows.</param>
+    /// <param name="count">How many.</param>
+    /// <param name="scores">Receives one score per key.</param>
+    public ChainList(float* query, int* indices, int count, float* scores)
+    {
+        Query = query;
+        Indices = indices;
+        Count = count;
+        Scores = scores;
+    }
+
+    /// <summary>The query row.</summary>
+    public float* Query { get; }
+
+    /// <summary>Key rows.</summary>
+    public int* Indices { get; }
+
+    /// <summary>How many.</summary>
+    public int Count { get; }
+
+    /// <summary>Receives one score per key.</summary>
+    public float* Scores { get; }
 }

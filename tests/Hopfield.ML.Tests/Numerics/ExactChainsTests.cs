@@ -75,66 +75,85 @@ public unsafe class ExactChainsTests
     }
 
     [Theory]
-    [InlineData(784, 16, 16, false)]
-    [InlineData(784, 5, 0, true)]
-    [InlineData(784, 0, 7, false)]
-    [InlineData(37, 17, 3, true)]
-    [InlineData(37, 33, 16, false)]
-    [InlineData(19, 1, 40, true)]
-    public void TwoQueriesAtOnceGiveTheOneQueryScores(int dim, int nA, int nB, bool squaredDistance)
+    [InlineData(784, false, 16, 16)]
+    [InlineData(784, true, 5, 0)]
+    [InlineData(784, false, 0, 7)]
+    [InlineData(37, true, 17, 3)]
+    [InlineData(37, false, 33, 16)]
+    [InlineData(19, true, 1, 40)]
+    [InlineData(784, true, 20, 9, 0, 31, 16, 1, 17, 5)]
+    [InlineData(33, false, 3, 3, 3, 3, 3)]
+    public void SeveralQueriesAtOnceGiveTheOneQueryScores(int dim, bool squaredDistance, params int[] counts)
     {
         const int count = 70;
-        float[] keys = TestData.Gaussian(dim + nA, count * dim, 2f);
-        float[] queries = TestData.Gaussian(dim + nB, 2 * dim, 3f);
-        var random = new Random((dim * 100) + nA + nB);
-        int[] ixA = Enumerable.Range(0, Math.Max(1, nA)).Select(_ => random.Next(count)).ToArray();
-        int[] ixB = Enumerable.Range(0, Math.Max(1, nB)).Select(_ => random.Next(count)).ToArray();
-        var expectedA = new float[ixA.Length];
-        var expectedB = new float[ixB.Length];
-        fixed (float* pq = queries, pk = keys, ea = expectedA, eb = expectedB)
-        fixed (int* pa = ixA, pb = ixB)
+        int lists = counts.Length;
+        float[] keys = TestData.Gaussian(dim + counts[0], count * dim, 2f);
+        float[] queries = TestData.Gaussian(dim + counts[^1], lists * dim, 3f);
+        var random = new Random((dim * 100) + counts.Sum());
+        int[][] ix = counts.Select(n => Enumerable.Range(0, Math.Max(1, n)).Select(_ => random.Next(count)).ToArray()).ToArray();
+        float[][] expected = counts.Select(n => new float[Math.Max(1, n)]).ToArray();
+        fixed (float* pq = queries, pk = keys)
         {
-            if (squaredDistance)
+            for (int l = 0; l < lists; l++)
             {
-                ExactChains.Reference<SquaredDifference>(pq, pk, dim, pa, nA, ea);
-                ExactChains.Reference<SquaredDifference>(pq + dim, pk, dim, pb, nB, eb);
-            }
-            else
-            {
-                ExactChains.Reference<Product>(pq, pk, dim, pa, nA, ea);
-                ExactChains.Reference<Product>(pq + dim, pk, dim, pb, nB, eb);
+                fixed (int* pi = ix[l])
+                fixed (float* pe = expected[l])
+                {
+                    if (squaredDistance)
+                    {
+                        ExactChains.Reference<SquaredDifference>(pq + (l * dim), pk, dim, pi, counts[l], pe);
+                    }
+                    else
+                    {
+                        ExactChains.Reference<Product>(pq + (l * dim), pk, dim, pi, counts[l], pe);
+                    }
+                }
             }
 
             foreach (SimdLevel level in SimdCapabilities.Supported)
             {
                 // One slot past each list: nothing may be written there.
-                var actualA = new float[nA + 1];
-                var actualB = new float[nB + 1];
-                actualA[nA] = actualB[nB] = 12345f;
-                fixed (float* sa = actualA, sb = actualB)
+                float[][] actual = counts.Select(n => new float[n + 1]).ToArray();
+                var handles = new List<System.Runtime.InteropServices.GCHandle>();
+                var chainLists = new ChainList[lists];
+                for (int l = 0; l < lists; l++)
                 {
-                    if (squaredDistance)
+                    actual[l][counts[l]] = 12345f;
+                    var hi = System.Runtime.InteropServices.GCHandle.Alloc(ix[l], System.Runtime.InteropServices.GCHandleType.Pinned);
+                    var ha = System.Runtime.InteropServices.GCHandle.Alloc(actual[l], System.Runtime.InteropServices.GCHandleType.Pinned);
+                    handles.Add(hi);
+                    handles.Add(ha);
+                    chainLists[l] = new ChainList(pq + (l * dim), (int*)hi.AddrOfPinnedObject(), counts[l], (float*)ha.AddrOfPinnedObject());
+                }
+
+                try
+                {
+                    fixed (ChainList* pl = chainLists)
                     {
-                        ExactChains.SquaredDistancesOfTwo(level, pk, dim, pq, pa, nA, sa, pq + dim, pb, nB, sb);
+                        if (squaredDistance)
+                        {
+                            ExactChains.SquaredDistancesOfMany(level, pk, dim, pl, lists);
+                        }
+                        else
+                        {
+                            ExactChains.DotsOfMany(level, pk, dim, pl, lists);
+                        }
                     }
-                    else
+                }
+                finally
+                {
+                    handles.ForEach(h => h.Free());
+                }
+
+                for (int l = 0; l < lists; l++)
+                {
+                    for (int c = 0; c < counts[l]; c++)
                     {
-                        ExactChains.DotsOfTwo(level, pk, dim, pq, pa, nA, sa, pq + dim, pb, nB, sb);
+                        Assert.True(BitConverter.SingleToInt32Bits(expected[l][c]) == BitConverter.SingleToInt32Bits(actual[l][c]), $"{level}, list {l} key {c}: {actual[l][c]:R} vs {expected[l][c]:R}");
                     }
-                }
 
-                for (int c = 0; c < nA; c++)
-                {
-                    Assert.True(BitConverter.SingleToInt32Bits(expectedA[c]) == BitConverter.SingleToInt32Bits(actualA[c]), $"{level}, A key {c}: {actualA[c]:R} vs {expectedA[c]:R}");
+                    Assert.Equal(12345f, actual[l][counts[l]]);
                 }
-
-                for (int c = 0; c < nB; c++)
-                {
-                    Assert.True(BitConverter.SingleToInt32Bits(expectedB[c]) == BitConverter.SingleToInt32Bits(actualB[c]), $"{level}, B key {c}: {actualB[c]:R} vs {expectedB[c]:R}");
-                }
-
-                Assert.Equal(12345f, actualA[nA]);
-                Assert.Equal(12345f, actualB[nB]);
             }
         }
     }
