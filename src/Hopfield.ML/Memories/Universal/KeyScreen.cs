@@ -160,8 +160,9 @@ internal sealed unsafe class KeyScreen
         -(MathF.Sqrt(MathF.FusedMultiplyAdd(squaredDistance, 1 + (3 * DistanceRounding), 3 * DistanceFloor)) * (1 + RootRounding));
 
     /// <summary>
-    /// Score bounds of one tile for one query: <paramref name="upper"/>[j] = ŝ + e for j &lt; kc; returns the largest
-    /// lower bound ŝ − e over the tile. <paramref name="dots"/> are the raw 8-bit products of <see cref="Int8Gemm"/>.
+    /// Score bounds of one tile for one query: <paramref name="upper"/>[j] = ŝ + e for j &lt; kc (for distances the
+    /// bound −l of <see cref="DistanceBounds"/>, see <see cref="ScoreOfBound"/>); returns the largest lower bound of the
+    /// scores over the tile (ŝ − e). <paramref name="dots"/> are the raw 8-bit products of <see cref="Int8Gemm"/>.
     /// The 512-bit path and the scalar path compute the same floats (same operations, same fused multiply-adds).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -227,19 +228,22 @@ internal sealed unsafe class KeyScreen
     /// <summary>
     /// <see cref="TileBounds"/> for scores −‖q − k‖. With q·k ∈ [ŝ − e, ŝ + e] and n = ‖q‖² + ‖k‖² (both norms
     /// within δ = <see cref="DistanceRounding"/>), the real ‖q − k‖² lies in n − 2ŝ ∓ (2e + δ·(2n + 2e) + <see cref="DistanceFloor"/>); the dense
-    /// chain is within δ of it, and its correctly rounded root within 2⁻²⁴ of that. Same floats at 512 bits and scalar.
+    /// chain is within δ of it, and its correctly rounded root within 2⁻²⁴ of that. The bound stored for a key is −l,
+    /// l its lower bound of the squared distance (<see cref="ScoreOfBound"/> gives the score bound −√l, widened by two
+    /// ulps): no root is taken per key, and thresholds are squared instead (<see cref="BoundOfThreshold"/>). Returns
+    /// the largest lower bound of the scores, −√h (widened) of the smallest upper bound h. Same floats at 512 bits and
+    /// scalar.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private float DistanceBounds(SimdLevel level, int* dots, int keyStart, int kc, in QueryCode q, float* upper)
     {
         float delta = DistanceRounding, floor = DistanceFloor, shrink = 1 - delta, grow = 1 + delta;
-        const float rootLow = 1 - RootRounding, rootHigh = 1 + RootRounding;
         fixed (float* pScale = _scale, pResidual = _residual, pNorm = _norm, pSquares = _normSquared)
         fixed (int* pOffset = _offset)
         {
             float* sc = pScale + keyStart, residual = pResidual + keyStart, norm = pNorm + keyStart, squares = pSquares + keyStart;
             int* off = pOffset + keyStart;
-            float best = float.NegativeInfinity;
+            float nearest = float.PositiveInfinity;
             int j = 0;
             if (level == SimdLevel.Vector512)
             {
@@ -250,7 +254,7 @@ internal sealed unsafe class KeyScreen
                 var vq = Vector512.Create(q.NormSquared);
                 var vd = Vector512.Create(delta);
                 var vm2 = Vector512.Create(-2f);
-                var vbest = Vector512.Create(float.NegativeInfinity);
+                var vnearest = Vector512.Create(float.PositiveInfinity);
                 for (; j + 16 <= kc; j += 16)
                 {
                     var s = Estimate(dots, off, sc, norm, residual, j, vs, ve, vl, vk, out var e);
@@ -258,13 +262,11 @@ internal sealed unsafe class KeyScreen
                     var centre = Vector512.FusedMultiplyAdd(vm2, s, n);
                     var e2 = e + e;
                     var spread = Vector512.FusedMultiplyAdd(vd, n + n + e2, e2) + Vector512.Create(floor);
-                    var low = Vector512.Max((centre - spread) * Vector512.Create(shrink), Vector512<float>.Zero);
-                    var high = (centre + spread) * Vector512.Create(grow);
-                    (-(Vector512.Sqrt(low) * Vector512.Create(rootLow))).Store(upper + j);
-                    vbest = Vector512.Max(vbest, -(Vector512.Sqrt(high) * Vector512.Create(rootHigh)));
+                    (-Vector512.Max((centre - spread) * Vector512.Create(shrink), Vector512<float>.Zero)).Store(upper + j);
+                    vnearest = Vector512.Min(vnearest, (centre + spread) * Vector512.Create(grow));
                 }
 
-                best = RowKernels.HorizontalMax(vbest);
+                nearest = -RowKernels.HorizontalMax(-vnearest);
             }
 
             for (; j < kc; j++)
@@ -274,14 +276,41 @@ internal sealed unsafe class KeyScreen
                 float centre = MathF.FusedMultiplyAdd(-2f, s, n);
                 float e2 = e + e;
                 float spread = MathF.FusedMultiplyAdd(delta, n + n + e2, e2) + floor;
-                float low = Math.Max((centre - spread) * shrink, 0f);
-                float high = (centre + spread) * grow;
-                upper[j] = -(MathF.Sqrt(low) * rootLow);
-                best = Math.Max(best, -(MathF.Sqrt(high) * rootHigh));
+                upper[j] = -Math.Max((centre - spread) * shrink, 0f);
+                nearest = Math.Min(nearest, (centre + spread) * grow);
             }
 
-            return best;
+            // The root and the scaling are monotone: the same float as the largest of the keys' own −√h.
+            return -(MathF.Sqrt(nearest) * (1 + RootRounding));
         }
+    }
+
+    /// <summary>
+    /// The score bound that a candidate's bound stands for: the bound itself for dot products; for distances the bound
+    /// is −l, l a lower bound of ‖q − k‖² (<see cref="DistanceBounds"/>), and the score bound −√l (widened by two ulps).
+    /// </summary>
+    public float ScoreOfBound(float bound) => Distances ? -(MathF.Sqrt(Math.Max(-bound, 0f)) * (1 - RootRounding)) : bound;
+
+    /// <summary>
+    /// A threshold on candidates' bounds that keeps every candidate whose score bound (<see cref="ScoreOfBound"/>)
+    /// reaches the score <paramref name="threshold"/>: the threshold itself for dot products; for distances
+    /// −(t / (1 − 2 ulps))², widened by 2⁻¹⁸ for the roundings of the root, of the scaling and of this square, so that
+    /// no root is taken per key. −∞ stays −∞.
+    /// </summary>
+    public float BoundOfThreshold(float threshold)
+    {
+        if (!Distances)
+        {
+            return threshold;
+        }
+
+        if (threshold >= 0)
+        {
+            return 0; // only a distance of zero reaches a score of zero
+        }
+
+        float root = threshold / (1 - RootRounding);
+        return -(root * root * (1 + 3.814697265625E-06f));
     }
 
     /// <summary>

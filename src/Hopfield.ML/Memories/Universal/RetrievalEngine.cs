@@ -703,7 +703,7 @@ internal sealed unsafe class RetrievalEngine
 
                         float best = Math.Max(lower[r], screen.TileBounds(Level, dots + ((nint)(r - r0) * KeyTile), keyStart, kc, code[r], upper));
                         lower[r] = best;
-                        float threshold = best - cut;
+                        float threshold = screen.BoundOfThreshold(best - cut);
                         int* ix = candIndex + ((nint)r * ScreenStride);
                         float* bound = candBound + ((nint)r * ScreenStride);
                         if (n > _screenSlots)
@@ -824,7 +824,7 @@ internal sealed unsafe class RetrievalEngine
             float floor = screen.Distances
                 ? screen.DistanceScoreFloor(VectorKernels.SquaredEuclidean(Level, q, topKey))
                 : VectorKernels.Dot(Level, q, topKey) - (slack * screen.Scale(ix[top]));
-            n = KeyScreen.Compact(Level, ix, bound, n, Math.Max(lower, floor) - _screenCut);
+            n = KeyScreen.Compact(Level, ix, bound, n, screen.BoundOfThreshold(Math.Max(lower, floor) - _screenCut));
         }
 
         return n > Count / ExactShare ? -1 : n;

@@ -37,15 +37,60 @@ public unsafe class KeyScreenTests
         return upper;
     }
 
-    /// <summary>Bounds of keys keyStart … keyStart + kc − 1 for one encoded query at one level; returns the best lower bound.</summary>
+    /// <summary>
+    /// Score upper bounds of keys keyStart … keyStart + kc − 1 for one encoded query at one level (for distances
+    /// converted from the stored bound by <see cref="KeyScreen.ScoreOfBound"/>); returns the best lower bound.
+    /// </summary>
     private static float TileBoundsAt(KeyScreen screen, byte[] codes, QueryCode code, SimdLevel level, int keyStart, int kc, float[] upper)
     {
         int[] dots = Dots(screen, codes, keyStart, kc);
+        float best;
         fixed (int* d = dots)
         fixed (float* up = upper)
         {
-            return screen.TileBounds(level, d, keyStart, kc, code, up);
+            best = screen.TileBounds(level, d, keyStart, kc, code, up);
         }
+
+        for (int j = 0; j < kc; j++)
+        {
+            upper[j] = screen.ScoreOfBound(upper[j]);
+        }
+
+        return best;
+    }
+
+    [Fact]
+    public void DistanceThresholdsKeepEveryBoundThatReachesTheScore()
+    {
+        // A stored bound −l stands for the score bound −√l (widened); candidates are kept by comparing −l with a squared
+        // threshold. Every l whose score bound reaches t must pass, including the ulps around t².
+        var screen = new KeyScreen(TestData.Gaussian(1, 4 * 8), 4, 8, distances: true);
+        var random = new Random(11);
+        int checkedNear = 0;
+        for (int i = 0; i < 20000; i++)
+        {
+            float t = -(float)Math.Exp((random.NextDouble() * 80) - 40); // 4e-18 … 2e17
+            float bound = screen.BoundOfThreshold(t);
+            float l = t * t;
+            for (int k = 0; k < 24; k++)
+            {
+                l = MathF.BitDecrement(l);
+            }
+
+            for (int k = 0; k < 48; k++, l = MathF.BitIncrement(l))
+            {
+                if (screen.ScoreOfBound(-l) >= t)
+                {
+                    checkedNear++;
+                    Assert.True(-l >= bound, $"t = {t:R}, l = {l:R}: score bound {screen.ScoreOfBound(-l):R} reaches t, but −l < {bound:R}");
+                }
+            }
+        }
+
+        Assert.True(checkedNear > 20000);
+        Assert.Equal(float.NegativeInfinity, screen.BoundOfThreshold(float.NegativeInfinity));
+        Assert.Equal(0f, screen.BoundOfThreshold(0f));
+        Assert.True(screen.ScoreOfBound(0f) >= 0f);
     }
 
     [Theory]
