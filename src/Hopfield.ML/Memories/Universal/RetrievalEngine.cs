@@ -112,7 +112,7 @@ internal sealed unsafe class RetrievalEngine
             // Candidates are scattered: a row-major copy gives each exact score one contiguous 4·D-byte read
             // (a packed panel would cost 16 times the traffic per key).
             _screenRows = screened.ToArray();
-            _screenCut = MathF.Log(count / options.SparseTolerance) / Beta;
+            _screenCut = MathF.Log(2 * count / options.SparseTolerance) / Beta;
 
             // A query with more candidates than a quarter of the keys (a flat softmax) is cheaper on the fused path: it
             // overflows early, and once every query of a block has, the block stops its 8-bit pass.
@@ -799,10 +799,14 @@ internal sealed unsafe class RetrievalEngine
 
     /// <summary>
     /// The final cut of one query's candidates (ascending indices with their upper bounds; <paramref name="top"/> the
-    /// position of the highest bound): the lower bound of the best score is raised to (a bound of) the exact score of
+    /// position of the highest bound): the lower bound L of the best score is raised to (a bound of) the exact score of
     /// the candidate with the highest upper bound — usually the best key, which halves the margin the bounds cost — and
-    /// the list is cut at that bound − ln(P/τ)/β. Returns the survivors, or −1 when more than a fifth of the keys survive
-    /// (the caller sends the query to the fused path).
+    /// the list is cut at L − ln(2P/τ)/β, leaving n. Then once more, by what is left of τ: the keys the 8-bit pass left
+    /// out weigh less than τ/(2P) of the best one each, less than τ/2 together, and the exact projection leaves out at
+    /// most n weights below τ/P each (<see cref="FinishExact"/>), so the n candidates may lose B = τ·(1/2 − n/P) in
+    /// all: B/n each, the ones whose bound is below L − ln(n/B)/β. Everything left out still weighs less than τ of the
+    /// best key. Returns the survivors, or −1 when more than a fifth of the keys survive (the caller sends the query to
+    /// the fused path).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private int NarrowCandidates(float* query, float slack, int* ix, float* bound, int n, int top, float lower)
@@ -824,10 +828,23 @@ internal sealed unsafe class RetrievalEngine
             float floor = screen.Distances
                 ? screen.DistanceScoreFloor(VectorKernels.SquaredEuclidean(Level, q, topKey))
                 : VectorKernels.Dot(Level, q, topKey) - (slack * screen.Scale(ix[top]));
-            n = KeyScreen.Compact(Level, ix, bound, n, screen.BoundOfThreshold(Math.Max(lower, floor) - _screenCut));
+            float best = Math.Max(lower, floor);
+            n = KeyScreen.Compact(Level, ix, bound, n, screen.BoundOfThreshold(best - _screenCut));
+            if (n > Count / ExactShare)
+            {
+                return -1;
+            }
+
+            // With n ≤ P/5, B ≥ 0.3·τ; the second cut is the tighter one while n < P/2 − n·… (always, for n that small).
+            float share = SparseTolerance * (0.5f - ((float)n / Count)) / n;
+            float second = MathF.Log(1 / share) / Beta;
+            if (n > 1 && second < _screenCut)
+            {
+                n = KeyScreen.Compact(Level, ix, bound, n, screen.BoundOfThreshold(best - second));
+            }
         }
 
-        return n > Count / ExactShare ? -1 : n;
+        return n;
     }
 
     /// <summary>
@@ -898,8 +915,8 @@ internal sealed unsafe class RetrievalEngine
         float max = RowKernels.Max(Level, score, n);
         float sum = RowKernels.ExpShiftSum(Level, score, n, max, Beta); // score[c] now holds the weight
 
-        // A candidate whose weight is below τ/P of the best one is left out of the projection (not of the sum): with
-        // the keys the screen left out, at most P keys, each below τ/P, so less than τ in all.
+        // A candidate whose weight is below τ/P of the best one is left out of the projection (not of the sum): at most
+        // n of them, which the final cut of NarrowCandidates counts in with the keys the screen left out (less than τ in all).
         float negligible = SparseTolerance / Count;
         if (_screenRowsAreValues)
         {
@@ -951,7 +968,8 @@ internal sealed unsafe class RetrievalEngine
     /// <summary>
     /// Below 512 bits, where an exact chain is a scalar one (eight side by side): each survivor gets a vectorised dot
     /// product f (within δ = slack·s_k of the exact chain, far below a logit); only those with
-    /// f ≥ max f − ln(P/τ)/β − 2δ can have a weight of τ/P of the best one, and they get the exact chain. Returns how
+    /// f ≥ max f − ln(2P/τ)/β − 2δ can have a weight of τ/(2P) of the best one, and they get the exact chain (the others
+    /// are fewer than the n that <see cref="NarrowCandidates"/> counts in, each below τ/(2P)). Returns how
     /// many did.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]

@@ -43,8 +43,9 @@ public sealed record UniversalHopfieldOptions
     /// <summary>
     /// Screened retrieval: an 8-bit copy of the keys (a quarter of their float size) bounds every score from both
     /// sides before any exact score is computed; only keys whose softmax weight could reach
-    /// <c>SparseTolerance / Count</c> of the best one get an exact score and pull their value row in, and the keys left
-    /// out weigh less than <see cref="SparseTolerance"/> together, so the output stays within
+    /// <c>SparseTolerance / (2 · Count)</c> of the best one stay candidates, of those only the ones that could reach
+    /// τ·(1/2 − n/Count)/n (n candidates) get an exact score, and only weights of at least τ/Count pull their value row
+    /// in; the keys left out weigh less than <see cref="SparseTolerance"/> together, so the output stays within
     /// 2 × tolerance × max|value| of the dense one. Pays when the softmax is peaked (β·score spread of tens, the regime of
     /// retrieval): memories of fewer than 256 keys run the fused sparse path instead (the 8-bit pass saves less than it
     /// adds there). A query with too many candidates (a flat softmax) falls back to the fused path, so the answer never
