@@ -70,6 +70,28 @@ public unsafe class ScreeningTests
         }
     }
 
+    [Theory]
+    [InlineData(SimilarityFunction.Dot, 1.5f)]
+    [InlineData(SimilarityFunction.NegativeEuclidean, 8f)]
+    public void WithALargeToleranceWhatIsLeftOutStaysWithinIt(SimilarityFunction sim, float beta)
+    {
+        // τ = 0.02: both cuts (the 8-bit one and the final one by the number of candidates) leave out keys whose
+        // weights matter at this size; together they must still weigh less than τ of the best, so |Δ| ≤ 2τ·max|v|.
+        const int count = RetrievalEngine.ScreenMinimumCount + 37, dim = 37, queries = 131, valueDim = 11;
+        const float tolerance = 0.02f;
+        float[] keys = TestData.Gaussian(21, count * dim), q = TestData.Gaussian(22, queries * dim), values = TestData.Gaussian(23, count * valueDim);
+        var options = new UniversalHopfieldOptions { Similarity = sim, Beta = beta };
+        var dense = new UniversalHopfieldMemory(keys, count, values, options);
+        var screened = new UniversalHopfieldMemory(keys, count, values, options with { SparseTolerance = tolerance, Screening = true });
+        float[] expected = new float[queries * valueDim], actual = new float[queries * valueDim];
+        float[] expectedLse = new float[queries], actualLse = new float[queries];
+        Run(dense, q, queries, expected, expectedLse);
+        Run(screened, q, queries, actual, actualLse);
+        var (_, fallbacks, exact) = screened.Engine.ScreenStatistics;
+        Assert.True(fallbacks < queries / 2 && exact < (queries - fallbacks) * count / 4, $"{fallbacks} fallbacks, {exact} exact scores");
+        TestData.AssertClose(expected, actual, (2 * tolerance * values.Max(Math.Abs)) + 1e-5f, $"{sim} β={beta}");
+    }
+
     [Fact]
     public void QueriesWithMoreCandidatesThanSlotsFallBackToTheFusedPath()
     {
