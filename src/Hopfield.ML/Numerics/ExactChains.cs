@@ -148,11 +148,7 @@ internal static unsafe class ExactChains
         where TStep : IChainStep
     {
         float** rows = stackalloc float*[Lanes];
-        for (int j = 0; j < Lanes; j++)
-        {
-            rows[j] = keys + ((nint)ix[Math.Min(j, n - 1)] * dim);
-        }
-
+        RowsOf(keys, dim, ix, n, rows);
         var acc = Vector512<float>.Zero;
         nint d = 0;
         for (; d + Lanes <= dim; d += Lanes)
@@ -215,26 +211,7 @@ internal static unsafe class ExactChains
             acc = TStep.Step(Vector512.Create(q[d + 15]), c15, acc);
         }
 
-        if (d < dim)
-        {
-            float* column = stackalloc float[Lanes];
-            for (; d < dim; d++)
-            {
-                for (int j = 0; j < Lanes; j++)
-                {
-                    column[j] = rows[j][d];
-                }
-
-                acc = TStep.Step(Vector512.Create(q[d]), Vector512.Load(column), acc);
-            }
-        }
-
-        float* result = stackalloc float[Lanes];
-        acc.Store(result);
-        for (int j = 0; j < n; j++)
-        {
-            scores[j] = result[j];
-        }
+        Store(Remainder<TStep>(rows, q, d, dim, acc), scores, n);
     }
 
     /// <summary>
@@ -253,13 +230,8 @@ internal static unsafe class ExactChains
     {
         float** a = stackalloc float*[Lanes];
         float** b = stackalloc float*[Lanes];
-        int* ia = first.Indices, ib = second.Indices;
-        int nA = first.Count, nB = second.Count;
-        for (int j = 0; j < Lanes; j++)
-        {
-            a[j] = keys + ((nint)ia[Math.Min(j, nA - 1)] * dim);
-            b[j] = keys + ((nint)ib[Math.Min(j, nB - 1)] * dim);
-        }
+        RowsOf(keys, dim, first.Indices, first.Count, a);
+        RowsOf(keys, dim, second.Indices, second.Count, b);
 
         float* qa = first.Query, qb = second.Query;
         var accA = Vector512<float>.Zero;
@@ -300,37 +272,46 @@ internal static unsafe class ExactChains
             }
         }
 
-        if (d < dim)
+        Store(Remainder<TStep>(a, qa, d, dim, accA), first.Scores, first.Count);
+        Store(Remainder<TStep>(b, qb, d, dim, accB), second.Scores, second.Count);
+    }
+
+    /// <summary>Row pointers of a group of up to sixteen keys; a short group repeats its last key.</summary>
+    private static void RowsOf(float* keys, int dim, int* ix, int n, float** rows)
+    {
+        for (int j = 0; j < Lanes; j++)
         {
-            float* column = stackalloc float[Lanes];
-            for (; d < dim; d++)
+            rows[j] = keys + ((nint)ix[Math.Min(j, n - 1)] * dim);
+        }
+    }
+
+    /// <summary>The steps of dimensions <paramref name="d"/> … <paramref name="dim"/> − 1 (fewer than sixteen), one column at a time.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<float> Remainder<TStep>(float** rows, float* q, nint d, int dim, Vector512<float> acc)
+        where TStep : IChainStep
+    {
+        float* column = stackalloc float[Lanes];
+        for (; d < dim; d++)
+        {
+            for (int j = 0; j < Lanes; j++)
             {
-                for (int j = 0; j < Lanes; j++)
-                {
-                    column[j] = a[j][d];
-                }
-
-                accA = TStep.Step(Vector512.Create(qa[d]), Vector512.Load(column), accA);
-                for (int j = 0; j < Lanes; j++)
-                {
-                    column[j] = b[j][d];
-                }
-
-                accB = TStep.Step(Vector512.Create(qb[d]), Vector512.Load(column), accB);
+                column[j] = rows[j][d];
             }
+
+            acc = TStep.Step(Vector512.Create(q[d]), Vector512.Load(column), acc);
         }
 
-        float* result = stackalloc float[2 * Lanes];
-        accA.Store(result);
-        accB.Store(result + Lanes);
-        for (int j = 0; j < nA; j++)
-        {
-            first.Scores[j] = result[j];
-        }
+        return acc;
+    }
 
-        for (int j = 0; j < nB; j++)
+    /// <summary>The first <paramref name="n"/> lanes of a group's chains.</summary>
+    private static void Store(Vector512<float> acc, float* scores, int n)
+    {
+        float* result = stackalloc float[Lanes];
+        acc.Store(result);
+        for (int j = 0; j < n; j++)
         {
-            second.Scores[j] = result[Lanes + j];
+            scores[j] = result[j];
         }
     }
 
