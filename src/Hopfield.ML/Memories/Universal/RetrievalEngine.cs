@@ -835,7 +835,7 @@ internal sealed unsafe class RetrievalEngine
                 return -1;
             }
 
-            // With n ≤ P/5, B ≥ 0.3·τ; the second cut is the tighter one while n < P/2 − n·… (always, for n that small).
+            // n ≤ P/5 here, so B = τ·(1/2 − n/P) ≥ 0.3·τ; the second cut is taken where it is the tighter one.
             float share = SparseTolerance * (0.5f - ((float)n / Count)) / n;
             float second = MathF.Log(1 / share) / Beta;
             if (n > 1 && second < _screenCut)
