@@ -139,9 +139,7 @@ internal static unsafe class ExactChains
 
     /// <summary>
     /// One group of up to sixteen keys (a short group repeats its last key), bound by the chain's latency (4 cycles an
-    /// FMA; 1.0–1.1 µs at D = 784 on scattered rows). Each 16 × 16 block of rows × dimensions is transposed in
-    /// registers (64 shuffles) so that lane j of column t is row j's element d + t, then acc ← step(column t, q[d + t])
-    /// for t = 0 … 15 in order.
+    /// FMA; 1.0–1.1 µs at D = 784 on scattered rows): the transposition of <see cref="Pair512{TStep}"/>, one group.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization | MethodImplOptions.NoInlining)]
     private static void Group512<TStep>(float* keys, int dim, float* q, int* ix, int n, float* scores)
@@ -153,62 +151,23 @@ internal static unsafe class ExactChains
         nint d = 0;
         for (; d + Lanes <= dim; d += Lanes)
         {
-            // Stage 1 interleaves row pairs (within each 128-bit lane L, s(2i) = [r(2i)[4L], r(2i+1)[4L],
-            // r(2i)[4L+1], r(2i+1)[4L+1]], s(2i+1) the same for 4L+2 and 4L+3), stage 2 gives w(4g + k) = rows
-            // 4g … 4g+3 of column 4L + k in lane L, stage 3 transposes the 128-bit lanes of w(k), w(4+k), w(8+k),
-            // w(12+k).
-            var s0 = Avx512F.UnpackLow(Vector512.Load(rows[0] + d), Vector512.Load(rows[1] + d));
-            var s1 = Avx512F.UnpackHigh(Vector512.Load(rows[0] + d), Vector512.Load(rows[1] + d));
-            var s2 = Avx512F.UnpackLow(Vector512.Load(rows[2] + d), Vector512.Load(rows[3] + d));
-            var s3 = Avx512F.UnpackHigh(Vector512.Load(rows[2] + d), Vector512.Load(rows[3] + d));
-            var s4 = Avx512F.UnpackLow(Vector512.Load(rows[4] + d), Vector512.Load(rows[5] + d));
-            var s5 = Avx512F.UnpackHigh(Vector512.Load(rows[4] + d), Vector512.Load(rows[5] + d));
-            var s6 = Avx512F.UnpackLow(Vector512.Load(rows[6] + d), Vector512.Load(rows[7] + d));
-            var s7 = Avx512F.UnpackHigh(Vector512.Load(rows[6] + d), Vector512.Load(rows[7] + d));
-            var s8 = Avx512F.UnpackLow(Vector512.Load(rows[8] + d), Vector512.Load(rows[9] + d));
-            var s9 = Avx512F.UnpackHigh(Vector512.Load(rows[8] + d), Vector512.Load(rows[9] + d));
-            var s10 = Avx512F.UnpackLow(Vector512.Load(rows[10] + d), Vector512.Load(rows[11] + d));
-            var s11 = Avx512F.UnpackHigh(Vector512.Load(rows[10] + d), Vector512.Load(rows[11] + d));
-            var s12 = Avx512F.UnpackLow(Vector512.Load(rows[12] + d), Vector512.Load(rows[13] + d));
-            var s13 = Avx512F.UnpackHigh(Vector512.Load(rows[12] + d), Vector512.Load(rows[13] + d));
-            var s14 = Avx512F.UnpackLow(Vector512.Load(rows[14] + d), Vector512.Load(rows[15] + d));
-            var s15 = Avx512F.UnpackHigh(Vector512.Load(rows[14] + d), Vector512.Load(rows[15] + d));
-            var w0 = PdLow(s0, s2);
-            var w1 = PdHigh(s0, s2);
-            var w2 = PdLow(s1, s3);
-            var w3 = PdHigh(s1, s3);
-            var w4 = PdLow(s4, s6);
-            var w5 = PdHigh(s4, s6);
-            var w6 = PdLow(s5, s7);
-            var w7 = PdHigh(s5, s7);
-            var w8 = PdLow(s8, s10);
-            var w9 = PdHigh(s8, s10);
-            var w10 = PdLow(s9, s11);
-            var w11 = PdHigh(s9, s11);
-            var w12 = PdLow(s12, s14);
-            var w13 = PdHigh(s12, s14);
-            var w14 = PdLow(s13, s15);
-            var w15 = PdHigh(s13, s15);
-            Lanes4(w0, w4, w8, w12, out var c0, out var c4, out var c8, out var c12);
-            Lanes4(w1, w5, w9, w13, out var c1, out var c5, out var c9, out var c13);
-            Lanes4(w2, w6, w10, w14, out var c2, out var c6, out var c10, out var c14);
-            Lanes4(w3, w7, w11, w15, out var c3, out var c7, out var c11, out var c15);
-            acc = TStep.Step(Vector512.Create(q[d]), c0, acc);
-            acc = TStep.Step(Vector512.Create(q[d + 1]), c1, acc);
-            acc = TStep.Step(Vector512.Create(q[d + 2]), c2, acc);
-            acc = TStep.Step(Vector512.Create(q[d + 3]), c3, acc);
-            acc = TStep.Step(Vector512.Create(q[d + 4]), c4, acc);
-            acc = TStep.Step(Vector512.Create(q[d + 5]), c5, acc);
-            acc = TStep.Step(Vector512.Create(q[d + 6]), c6, acc);
-            acc = TStep.Step(Vector512.Create(q[d + 7]), c7, acc);
-            acc = TStep.Step(Vector512.Create(q[d + 8]), c8, acc);
-            acc = TStep.Step(Vector512.Create(q[d + 9]), c9, acc);
-            acc = TStep.Step(Vector512.Create(q[d + 10]), c10, acc);
-            acc = TStep.Step(Vector512.Create(q[d + 11]), c11, acc);
-            acc = TStep.Step(Vector512.Create(q[d + 12]), c12, acc);
-            acc = TStep.Step(Vector512.Create(q[d + 13]), c13, acc);
-            acc = TStep.Step(Vector512.Create(q[d + 14]), c14, acc);
-            acc = TStep.Step(Vector512.Create(q[d + 15]), c15, acc);
+            for (nint o = d; o < d + Lanes; o += 8)
+            {
+                LaneQuads(rows, 0, o, out var x00, out var x10);
+                LaneQuads(rows, 1, o, out var x01, out var x11);
+                LaneQuads(rows, 2, o, out var x02, out var x12);
+                LaneQuads(rows, 3, o, out var x03, out var x13);
+                Columns4(x00, x01, x02, x03, out var c0, out var c1, out var c2, out var c3);
+                acc = TStep.Step(Vector512.Create(q[o]), c0, acc);
+                acc = TStep.Step(Vector512.Create(q[o + 1]), c1, acc);
+                acc = TStep.Step(Vector512.Create(q[o + 2]), c2, acc);
+                acc = TStep.Step(Vector512.Create(q[o + 3]), c3, acc);
+                Columns4(x10, x11, x12, x13, out c0, out c1, out c2, out c3);
+                acc = TStep.Step(Vector512.Create(q[o + 4]), c0, acc);
+                acc = TStep.Step(Vector512.Create(q[o + 5]), c1, acc);
+                acc = TStep.Step(Vector512.Create(q[o + 6]), c2, acc);
+                acc = TStep.Step(Vector512.Create(q[o + 7]), c3, acc);
+            }
         }
 
         Store(Remainder<TStep>(rows, q, d, dim, acc), scores, n);
@@ -220,8 +179,8 @@ internal static unsafe class ExactChains
     /// 128-bit lanes first, in two halves of eight dimensions: for half h, rows r, 4 + r, 8 + r, 12 + r give
     /// X(2h + i, r) (lane L: row 4L + r's dimensions 4(2h + i) … +3), and an in-lane 4 × 4 transposition of
     /// X(m, 0 … 3) gives columns 4m … 4m + 3 in order — four columns at a time, so both groups fit in registers. The
-    /// same 64 shuffles a block as <see cref="Group512{TStep}"/>'s, half of the lane moves now 256-bit inserts from memory.
-    /// With the two groups' blocks one after the other instead, the chains overlapped only partly: 32 keys took
+    /// same 64 shuffles a block as a 16 × 16 transposition in registers, half of the lane moves 256-bit inserts from
+    /// memory. With the two groups' blocks one after the other instead, the chains overlapped only partly: 32 keys took
     /// 1.5–1.8 µs in cache and 1.8–2.6 µs on scattered rows at D = 784, now 1.3–1.4 and 1.7.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization | MethodImplOptions.NoInlining)]
@@ -343,23 +302,6 @@ internal static unsafe class ExactChains
         c1 = PdHigh(t0, t2);
         c2 = PdLow(t1, t3);
         c3 = PdHigh(t1, t3);
-    }
-
-    /// <summary>
-    /// Transposes the 4 × 4 matrix of 128-bit lanes of (x0, x1, x2, x3): yL = [x0.L, x1.L, x2.L, x3.L]. Shuffle4x128
-    /// 0x44 = [x.L0 x.L1 y.L0 y.L1], 0xEE = [x.L2 x.L3 y.L2 y.L3], 0x88 = [x.L0 x.L2 y.L0 y.L2], 0xDD = [x.L1 x.L3 y.L1 y.L3].
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Lanes4(Vector512<float> x0, Vector512<float> x1, Vector512<float> x2, Vector512<float> x3, out Vector512<float> y0, out Vector512<float> y1, out Vector512<float> y2, out Vector512<float> y3)
-    {
-        var v0 = Avx512F.Shuffle4x128(x0, x1, 0x44);
-        var v1 = Avx512F.Shuffle4x128(x0, x1, 0xEE);
-        var v2 = Avx512F.Shuffle4x128(x2, x3, 0x44);
-        var v3 = Avx512F.Shuffle4x128(x2, x3, 0xEE);
-        y0 = Avx512F.Shuffle4x128(v0, v2, 0x88);
-        y1 = Avx512F.Shuffle4x128(v0, v2, 0xDD);
-        y2 = Avx512F.Shuffle4x128(v1, v3, 0x88);
-        y3 = Avx512F.Shuffle4x128(v1, v3, 0xDD);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
